@@ -1,0 +1,133 @@
+// Environment (and an optional JSON file) -> one validated, typed Config, read once at start.
+// Nothing else in Publius reads process.env.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+export type RegistrationMode = "open" | "approval" | "invite";
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; undefined means SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  registration: RegistrationMode;
+  /** Whether ordinary users may create invite codes (staff always may). */
+  usersMayInvite: boolean;
+  instanceName: string;
+  /** Log level for the request logger: "info" logs one line per request; "silent" none. */
+  logLevel: "info" | "warn" | "error" | "silent";
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const KEYS = {
+  PUBLIUS_PORT: "port",
+  PUBLIUS_HOST: "host",
+  PUBLIUS_DATA_DIR: "dataDir",
+  PUBLIUS_DATABASE_URL: "databaseUrl",
+  PUBLIUS_PUBLIC_URL: "publicUrl",
+  PUBLIUS_REGISTRATION: "registration",
+  PUBLIUS_USERS_MAY_INVITE: "usersMayInvite",
+  PUBLIUS_INSTANCE_NAME: "instanceName",
+  PUBLIUS_LOG_LEVEL: "logLevel",
+} as const;
+
+type RawConfig = Partial<Record<keyof typeof KEYS, string>>;
+
+/**
+ * Reads the configuration from an environment-like record. A file named by PUBLIUS_CONFIG (JSON,
+ * keys as the environment variables) supplies values the environment leaves unset.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const raw: RawConfig = {};
+  const file = env.PUBLIUS_CONFIG;
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new ConfigError(`PUBLIUS_CONFIG: cannot read ${file}: ${(e as Error).message}`);
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+      throw new ConfigError(`PUBLIUS_CONFIG: ${file} must hold a JSON object`);
+    }
+    for (const [key, value] of Object.entries(parsed)) {
+      if (!(key in KEYS)) throw new ConfigError(`PUBLIUS_CONFIG: unknown key ${key} in ${file}`);
+      raw[key as keyof typeof KEYS] = String(value);
+    }
+  }
+  for (const key of Object.keys(KEYS) as (keyof typeof KEYS)[]) {
+    const value = env[key];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  return parseConfig(raw);
+}
+
+function parseConfig(raw: RawConfig): Config {
+  const port = parsePort(raw.PUBLIUS_PORT ?? "3000");
+  const host = raw.PUBLIUS_HOST ?? "127.0.0.1";
+  const dataDir = resolve(raw.PUBLIUS_DATA_DIR ?? "./data");
+  const databaseUrl = raw.PUBLIUS_DATABASE_URL;
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError("PUBLIUS_DATABASE_URL must start with postgres:// or postgresql://");
+  }
+  const publicUrl = parsePublicUrl(raw.PUBLIUS_PUBLIC_URL ?? `http://${hostForUrl(host)}:${port}`);
+  const registration = raw.PUBLIUS_REGISTRATION ?? "open";
+  if (registration !== "open" && registration !== "approval" && registration !== "invite") {
+    throw new ConfigError(`PUBLIUS_REGISTRATION must be open, approval or invite (got "${registration}")`);
+  }
+  const logLevel = raw.PUBLIUS_LOG_LEVEL ?? "info";
+  if (!["info", "warn", "error", "silent"].includes(logLevel)) {
+    throw new ConfigError(`PUBLIUS_LOG_LEVEL must be info, warn, error or silent (got "${logLevel}")`);
+  }
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl,
+    registration,
+    usersMayInvite: parseBool("PUBLIUS_USERS_MAY_INVITE", raw.PUBLIUS_USERS_MAY_INVITE ?? "false"),
+    instanceName: raw.PUBLIUS_INSTANCE_NAME ?? "Publius",
+    logLevel: logLevel as Config["logLevel"],
+  };
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 0 || n > 65535) {
+    throw new ConfigError(`PUBLIUS_PORT must be a whole number from 0 to 65535 (got "${value}")`);
+  }
+  return n;
+}
+
+function parseBool(name: string, value: string): boolean {
+  if (["true", "1", "yes"].includes(value)) return true;
+  if (["false", "0", "no"].includes(value)) return false;
+  throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}
+
+function parsePublicUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIUS_PUBLIC_URL must be an absolute URL (got "${value}")`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError("PUBLIUS_PUBLIC_URL must use http or https");
+  }
+  if (url.pathname !== "/" || url.search || url.hash) {
+    throw new ConfigError("PUBLIUS_PUBLIC_URL must be an origin without a path (e.g. https://example.org)");
+  }
+  return url.origin;
+}
+
+function hostForUrl(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}

@@ -1,0 +1,83 @@
+// AppContext: config, store, clock, ids and the services, built once and passed down.
+import type { Config } from "./config/config.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
+import { TimeIds } from "./domain/ids.ts";
+import { AccountService } from "./services/accounts/accounts.ts";
+import { InviteService } from "./services/accounts/invites.ts";
+import { type PasswordCost, PasswordHasher } from "./services/accounts/passwords.ts";
+import { SessionService } from "./services/accounts/sessions.ts";
+import { StaffService } from "./services/accounts/staff.ts";
+import type { ServiceDeps } from "./services/deps.ts";
+import { type EventBus, InProcessEventBus } from "./services/events/bus.ts";
+import { RelationshipService } from "./services/graph/relationships.ts";
+import { ModerationService } from "./services/moderation/moderation.ts";
+import { NotificationService } from "./services/notifications/notifications.ts";
+import { SearchService } from "./services/search/search.ts";
+import { InteractionService } from "./services/statuses/interactions.ts";
+import { PostingService } from "./services/statuses/posting.ts";
+import { TimelineService } from "./services/timelines/timelines.ts";
+import type { Store } from "./store/store.ts";
+
+export interface Services {
+  accounts: AccountService;
+  invites: InviteService;
+  sessions: SessionService;
+  staff: StaffService;
+  posting: PostingService;
+  interactions: InteractionService;
+  timelines: TimelineService;
+  relationships: RelationshipService;
+  notifications: NotificationService;
+  search: SearchService;
+  moderation: ModerationService;
+}
+
+export interface AppContext {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  services: Services;
+}
+
+export interface ContextOptions {
+  config: Config;
+  store: Store;
+  clock?: Clock;
+  passwordCost?: PasswordCost;
+}
+
+export function createContext(options: ContextOptions): AppContext {
+  const clock = options.clock ?? systemClock;
+  const events = new InProcessEventBus();
+  const deps: ServiceDeps = {
+    db: options.store.db,
+    dialect: options.store.dialect,
+    clock,
+    ids: new TimeIds(clock),
+    config: options.config,
+    events,
+  };
+  const passwords = new PasswordHasher(options.passwordCost);
+  const invites = new InviteService(deps);
+  const notifications = new NotificationService(deps);
+  return {
+    config: options.config,
+    store: options.store,
+    clock,
+    events,
+    services: {
+      accounts: new AccountService(deps, passwords, invites),
+      invites,
+      sessions: new SessionService(deps, passwords),
+      staff: new StaffService(deps),
+      posting: new PostingService(deps, notifications),
+      interactions: new InteractionService(deps, notifications),
+      timelines: new TimelineService(deps),
+      relationships: new RelationshipService(deps, notifications),
+      notifications,
+      search: new SearchService(deps),
+      moderation: new ModerationService(deps),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// Identifiers. Posts get time-sortable ids (their time is public), so `max_id`/`since_id` paging is a
+// plain comparison; accounts, sessions and files get random ids that say nothing about when they
+// were made. Rows of the social graph use database sequence numbers (order only, no time).
+import { randomBytes, randomInt } from "node:crypto";
+import type { Clock } from "./clock.ts";
+
+const TIME_DIGITS = 14;
+const SEQ_DIGITS = 4;
+const SEQ_SPACE = 10 ** SEQ_DIGITS;
+
+/**
+ * 18 decimal digits: milliseconds since the epoch (14 digits) and a 4-digit sequence. Digits only and
+ * fixed width, so text comparison orders them the same in SQLite and under any PostgreSQL collation.
+ */
+export class TimeIds {
+  #lastMs = -1;
+  #seq = 0;
+  readonly #clock: Clock;
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+  next(at: Date = this.#clock.now()): string {
+    let ms = at.getTime();
+    if (ms <= this.#lastMs) {
+      ms = this.#lastMs;
+      this.#seq += 1;
+      if (this.#seq >= SEQ_SPACE) {
+        ms += 1;
+        this.#seq = randomInt(SEQ_SPACE / 2);
+      }
+    } else {
+      // A random start lowers the chance that two processes mint the same id in the same millisecond.
+      this.#seq = randomInt(SEQ_SPACE / 2);
+    }
+    this.#lastMs = ms;
+    return timeIdFor(ms, this.#seq);
+  }
+}
+
+export function timeIdFor(ms: number, seq = 0): string {
+  return String(ms).padStart(TIME_DIGITS, "0") + String(seq).padStart(SEQ_DIGITS, "0");
+}
+
+/** The lowest id that could have been minted at `date`: for turning a time into a paging bound. */
+export function timeIdFloor(date: Date): string {
+  return timeIdFor(date.getTime(), 0);
+}
+
+export function isTimeId(value: string): boolean {
+  return /^\d{18}$/.test(value);
+}
+
+/** A random id of 18 digits (accounts, media): unguessable order, no time. */
+export function randomId(): string {
+  const bytes = randomBytes(8);
+  const n = bytes.readBigUInt64BE() % 10n ** 17n;
+  return `1${n.toString().padStart(17, "0")}`;
+}
+
+/** A random secret for cookies, tokens and codes: 32 bytes, base64url. */
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString("base64url");
+}

@@ -1,0 +1,55 @@
+import type { Account } from "./account.ts";
+
+export type Visibility = "public" | "unlisted" | "private";
+export const VISIBILITIES: readonly Visibility[] = ["public", "unlisted", "private"];
+
+export interface Status {
+  id: string;
+  account: Account;
+  inReplyToId: string | null;
+  inReplyToAccountId: string | null;
+  /** The post this one reposts; its own text fields are then empty. */
+  reblog: Status | null;
+  text: string;
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  visibility: Visibility;
+  language: string | null;
+  createdAt: string;
+  editedAt: string | null;
+  repliesCount: number;
+  reblogsCount: number;
+  favouritesCount: number;
+  mentions: { id: string; handle: string }[];
+  tags: string[];
+  /** Viewer-relative; false for anonymous viewers. */
+  favourited: boolean;
+  reblogged: boolean;
+}
+
+export interface StatusEdit {
+  text: string;
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  createdAt: string;
+  account: Account;
+}
+
+/** Keyset paging, as Mastodon's max_id / since_id / min_id. */
+export interface Page {
+  maxId?: string | undefined;
+  sinceId?: string | undefined;
+  minId?: string | undefined;
+  limit?: number | undefined;
+}
+
+export const DEFAULT_PAGE = 20;
+export const MAX_PAGE = 40;
+
+export function pageLimit(page: Page, fallback = DEFAULT_PAGE, max = MAX_PAGE): number {
+  const n = page.limit ?? fallback;
+  if (!Number.isFinite(n) || n < 1) return fallback;
+  return Math.min(Math.floor(n), max);
+}

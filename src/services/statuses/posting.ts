@@ -1,0 +1,404 @@
+// Writing posts: create, edit (earlier versions kept), delete. Each change is one transaction.
+import { sql } from "kysely";
+import type { Viewer } from "../../domain/account.ts";
+import { dayOf, HOUR } from "../../domain/clock.ts";
+import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";
+import { type Status, type StatusEdit, VISIBILITIES, type Visibility } from "../../domain/status.ts";
+import {
+  countStatusChars,
+  extractHashtags,
+  extractMentions,
+  MAX_STATUS_CHARS,
+  renderStatusHtml,
+} from "../../domain/text.ts";
+import { findAccountById } from "../../store/repos/accounts.ts";
+import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
+import { visibleTo } from "../../store/repos/visibility.ts";
+import type { Queryable, Tx } from "../../store/store.ts";
+import type { ServiceDeps } from "../deps.ts";
+import type { PubliusEvent } from "../events/bus.ts";
+import type { NotificationService } from "../notifications/notifications.ts";
+import { hydrateStatuses } from "./hydrate.ts";
+
+export interface NewStatus {
+  text: string;
+  spoilerText?: string | undefined;
+  sensitive?: boolean | undefined;
+  visibility?: string | undefined;
+  inReplyToId?: string | undefined;
+  language?: string | undefined;
+  /** Makes a retried or double-submitted request create one post. */
+  idempotencyKey?: string | undefined;
+}
+
+export interface StatusChange {
+  text: string;
+  spoilerText?: string | undefined;
+  sensitive?: boolean | undefined;
+  language?: string | undefined;
+}
+
+const IDEMPOTENCY_HOURS = 24;
+
+export class PostingService {
+  readonly #deps: ServiceDeps;
+  readonly #notifications: NotificationService;
+  constructor(deps: ServiceDeps, notifications: NotificationService) {
+    this.#deps = deps;
+    this.#notifications = notifications;
+  }
+
+  /** Validates text, spoiler and visibility; throws 422 with field messages. */
+  validate(input: { text: string; spoilerText?: string | undefined; visibility?: string | undefined }): Visibility {
+    const text = input.text.trim();
+    const spoiler = (input.spoilerText ?? "").trim();
+    const visibility = input.visibility || "public";
+    if (visibility === "direct") {
+      throw unprocessable(
+        "Direct messages are not available: Publius keeps no private messages it could be compelled to hand over.",
+        { visibility: "Direct messages are not available on Publius." },
+      );
+    }
+    if (!VISIBILITIES.includes(visibility as Visibility)) {
+      throw unprocessable("Visibility must be public, unlisted or private.", { visibility: "Unknown visibility." });
+    }
+    if (text === "") throw unprocessable("Write something first.", { text: "Write something first." });
+    const used = countStatusChars(text, spoiler);
+    if (used > MAX_STATUS_CHARS) {
+      const message = `A post has at most ${MAX_STATUS_CHARS} characters; this one has ${used}.`;
+      throw unprocessable(message, { text: message });
+    }
+    return visibility as Visibility;
+  }
+
+  async create(viewer: Viewer, input: NewStatus, at?: Date): Promise<Status> {
+    const visibility = this.validate(input);
+    const key = input.idempotencyKey?.trim().slice(0, 200);
+    if (key) {
+      const existing = await this.#byIdempotencyKey(viewer, key);
+      if (existing) return existing;
+    }
+    const language = normaliseLanguage(input.language);
+    const events: PubliusEvent[] = [];
+    const now = at ?? this.#deps.clock.now();
+    const id = this.#deps.ids.next(now);
+    await this.#deps.db.transaction().execute(async (tx) => {
+      let parent: { id: string; account_id: string } | undefined;
+      if (input.inReplyToId) {
+        parent = await statusSource(tx)
+          .select(["s.id", "s.account_id"])
+          .where("s.id", "=", input.inReplyToId)
+          .where("s.reblog_of_id", "is", null)
+          .where(visibleTo(viewer.accountId))
+          .executeTakeFirst();
+        if (!parent) {
+          throw unprocessable("The post you are replying to has been deleted or is not visible to you.", {
+            inReplyToId: "That post is gone.",
+          });
+        }
+      }
+      const text = input.text.trim();
+      const { content, mentionIds, tagNames } = await this.#render(tx, text);
+      await tx
+        .insertInto("statuses")
+        .values({
+          id,
+          account_id: viewer.accountId,
+          in_reply_to_id: parent?.id ?? null,
+          in_reply_to_account_id: parent?.account_id ?? null,
+          reblog_of_id: null,
+          text,
+          content,
+          spoiler_text: (input.spoilerText ?? "").trim(),
+          sensitive: input.sensitive || (input.spoilerText ?? "").trim() !== "" ? 1 : 0,
+          visibility,
+          language,
+          created_at: now.toISOString(),
+          edited_at: null,
+          replies_count: 0,
+          reblogs_count: 0,
+          favourites_count: 0,
+        })
+        .execute();
+      await this.#link(tx, id, mentionIds, tagNames);
+      await tx
+        .updateTable("accounts")
+        .set({ statuses_count: sql`statuses_count + 1`, last_status_day: dayOf(now) })
+        .where("id", "=", viewer.accountId)
+        .execute();
+      if (parent) {
+        await tx
+          .updateTable("statuses")
+          .set({ replies_count: sql`replies_count + 1` })
+          .where("id", "=", parent.id)
+          .execute();
+      }
+      for (const accountId of mentionIds) {
+        const e = await this.#notifications.add(tx, {
+          accountId,
+          fromAccountId: viewer.accountId,
+          type: "mention",
+          statusId: id,
+        });
+        if (e) events.push(e);
+      }
+      if (key) {
+        await tx
+          .insertInto("idempotency_keys")
+          .values({
+            account_id: viewer.accountId,
+            key,
+            status_id: id,
+            expires_at: new Date(now.getTime() + IDEMPOTENCY_HOURS * HOUR).toISOString(),
+          })
+          .execute();
+      }
+    });
+    this.#deps.events.publish({ type: "status.created", statusId: id, authorId: viewer.accountId });
+    for (const e of events) this.#deps.events.publish(e);
+    return this.#own(viewer, id);
+  }
+
+  async #byIdempotencyKey(viewer: Viewer, key: string): Promise<Status | undefined> {
+    const row = await this.#deps.db
+      .selectFrom("idempotency_keys")
+      .select("status_id")
+      .where("account_id", "=", viewer.accountId)
+      .where("key", "=", key)
+      .where("expires_at", ">", this.#deps.clock.now().toISOString())
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return this.#own(viewer, row.status_id).catch(() => undefined);
+  }
+
+  /** Renders text and resolves its mentions (active local accounts) and hashtags. */
+  async #render(tx: Queryable, text: string) {
+    const handles = extractMentions(text);
+    const found = handles.length
+      ? await tx
+          .selectFrom("accounts")
+          .select(["id", "handle", "handle_lower"])
+          .where("handle_lower", "in", handles)
+          .where("suspended", "=", 0)
+          .where("state", "=", "active")
+          .execute()
+      : [];
+    const byHandle = new Map(found.map((a) => [a.handle_lower, a]));
+    const base = this.#deps.config.publicUrl;
+    const content = renderStatusHtml(text, {
+      profileUrl: (h) => (byHandle.has(h) ? `${base}/@${byHandle.get(h)?.handle}` : undefined),
+      tagUrl: (t) => `${base}/tags/${encodeURIComponent(t)}`,
+    });
+    return { content, mentionIds: found.map((a) => a.id), tagNames: extractHashtags(text) };
+  }
+
+  async #link(tx: Tx, statusId: string, mentionIds: string[], tagNames: string[]): Promise<void> {
+    if (mentionIds.length) {
+      await tx
+        .insertInto("mentions")
+        .values(mentionIds.map((account_id) => ({ status_id: statusId, account_id })))
+        .execute();
+    }
+    for (const name of tagNames) {
+      await tx
+        .insertInto("tags")
+        .values({ name })
+        .onConflict((oc) => oc.column("name").doNothing())
+        .execute();
+      const tag = await tx.selectFrom("tags").select("id").where("name", "=", name).executeTakeFirstOrThrow();
+      await tx.insertInto("status_tags").values({ status_id: statusId, tag_id: tag.id }).execute();
+    }
+  }
+
+  /** Edits one's own post; the version before the edit is kept and can be viewed. */
+  async edit(viewer: Viewer, statusId: string, change: StatusChange): Promise<Status> {
+    const current = await this.#deps.db
+      .selectFrom("statuses")
+      .selectAll()
+      .where("id", "=", statusId)
+      .executeTakeFirst();
+    if (!current || current.reblog_of_id) throw notFound();
+    if (current.account_id !== viewer.accountId) throw forbidden("You can only edit your own posts.");
+    this.validate({ ...change, visibility: current.visibility });
+    const now = this.#deps.clock.now().toISOString();
+    const text = change.text.trim();
+    const spoiler = (change.spoilerText ?? "").trim();
+    const sensitive = change.sensitive || spoiler !== "" ? 1 : 0;
+    const events: PubliusEvent[] = [];
+    await this.#deps.db.transaction().execute(async (tx) => {
+      const edits = await tx
+        .selectFrom("status_edits")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("status_id", "=", statusId)
+        .executeTakeFirstOrThrow();
+      if (Number(edits.n) === 0) {
+        // The original becomes the first version in the history.
+        await tx
+          .insertInto("status_edits")
+          .values({
+            status_id: statusId,
+            text: current.text,
+            content: current.content,
+            spoiler_text: current.spoiler_text,
+            sensitive: current.sensitive,
+            created_at: current.created_at,
+          })
+          .execute();
+      }
+      const before = new Set(
+        (await tx.selectFrom("mentions").select("account_id").where("status_id", "=", statusId).execute()).map(
+          (m) => m.account_id,
+        ),
+      );
+      const { content, mentionIds, tagNames } = await this.#render(tx, text);
+      await tx
+        .updateTable("statuses")
+        .set({
+          text,
+          content,
+          spoiler_text: spoiler,
+          sensitive,
+          language: change.language === undefined ? current.language : normaliseLanguage(change.language),
+          edited_at: now,
+        })
+        .where("id", "=", statusId)
+        .execute();
+      await tx
+        .insertInto("status_edits")
+        .values({ status_id: statusId, text, content, spoiler_text: spoiler, sensitive, created_at: now })
+        .execute();
+      await tx.deleteFrom("mentions").where("status_id", "=", statusId).execute();
+      await tx.deleteFrom("status_tags").where("status_id", "=", statusId).execute();
+      await this.#link(tx, statusId, mentionIds, tagNames);
+      for (const accountId of mentionIds) {
+        if (before.has(accountId)) continue; // only people newly mentioned are told
+        const e = await this.#notifications.add(tx, {
+          accountId,
+          fromAccountId: viewer.accountId,
+          type: "mention",
+          statusId,
+        });
+        if (e) events.push(e);
+      }
+    });
+    this.#deps.events.publish({ type: "status.updated", statusId, authorId: viewer.accountId });
+    for (const e of events) this.#deps.events.publish(e);
+    return this.#own(viewer, statusId);
+  }
+
+  /** Every version of a post, oldest first (the current one last). */
+  async history(viewer: Viewer | null, statusId: string): Promise<StatusEdit[]> {
+    const row = await statusSource(this.#deps.db)
+      .select(STATUS_COLUMNS)
+      .where("s.id", "=", statusId)
+      .where("s.reblog_of_id", "is", null)
+      .where(visibleTo(viewer?.accountId ?? null))
+      .executeTakeFirst();
+    if (!row) throw notFound();
+    const account = await findAccountById(this.#deps.db, row.account_id);
+    if (!account) throw notFound();
+    const edits = await this.#deps.db
+      .selectFrom("status_edits")
+      .selectAll()
+      .where("status_id", "=", statusId)
+      .orderBy("id")
+      .execute();
+    if (edits.length === 0) {
+      return [
+        {
+          text: row.text,
+          content: row.content,
+          spoilerText: row.spoiler_text,
+          sensitive: row.sensitive === 1,
+          createdAt: row.created_at,
+          account,
+        },
+      ];
+    }
+    return edits.map((e) => ({
+      text: e.text,
+      content: e.content,
+      spoilerText: e.spoiler_text,
+      sensitive: e.sensitive === 1,
+      createdAt: e.created_at,
+      account,
+    }));
+  }
+
+  /**
+   * Deletes one's own post (its reposts, likes and mentions with it) and returns what it was, so an
+   * app can offer delete-and-redraft. Replies to it stay, as in Mastodon.
+   */
+  async delete(viewer: Viewer, statusId: string): Promise<Status> {
+    const status = await this.#own(viewer, statusId).catch(() => undefined);
+    if (!status || status.reblog) throw notFound();
+    if (status.account.id !== viewer.accountId) throw forbidden("You can only delete your own posts.");
+    await this.#deps.db.transaction().execute((tx) => removeStatus(tx, statusId));
+    this.#deps.events.publish({ type: "status.deleted", statusId, authorId: status.account.id });
+    return status;
+  }
+
+  async #own(viewer: Viewer, id: string): Promise<Status> {
+    const rows = await statusSource(this.#deps.db)
+      .select(STATUS_COLUMNS)
+      .where("s.id", "=", id)
+      .where(visibleTo(viewer.accountId))
+      .execute();
+    const [status] = await hydrateStatuses(this.#deps.db, rows, viewer.accountId);
+    if (!status) throw notFound();
+    return status;
+  }
+}
+
+/**
+ * Deletes a post and keeps every counter true: its author's post count, the parent's reply count,
+ * and the post counts of those whose reposts of it go with it. Used by authors and by moderators.
+ */
+export async function removeStatus(tx: Tx, statusId: string): Promise<void> {
+  const row = await tx
+    .selectFrom("statuses")
+    .select(["account_id", "in_reply_to_id", "reblog_of_id"])
+    .where("id", "=", statusId)
+    .executeTakeFirst();
+  if (!row) return;
+  const reposters = await tx
+    .selectFrom("statuses")
+    .select(["account_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("reblog_of_id", "=", statusId)
+    .groupBy("account_id")
+    .execute();
+  for (const r of reposters) {
+    await tx
+      .updateTable("accounts")
+      .set({ statuses_count: sql`statuses_count - ${Number(r.n)}` })
+      .where("id", "=", r.account_id)
+      .execute();
+  }
+  await tx
+    .updateTable("accounts")
+    .set({ statuses_count: sql`statuses_count - 1` })
+    .where("id", "=", row.account_id)
+    .execute();
+  if (row.in_reply_to_id) {
+    await tx
+      .updateTable("statuses")
+      .set({ replies_count: sql`replies_count - 1` })
+      .where("id", "=", row.in_reply_to_id)
+      .execute();
+  }
+  if (row.reblog_of_id) {
+    await tx
+      .updateTable("statuses")
+      .set({ reblogs_count: sql`reblogs_count - 1` })
+      .where("id", "=", row.reblog_of_id)
+      .execute();
+  }
+  await tx.deleteFrom("statuses").where("reblog_of_id", "=", statusId).execute();
+  await tx.deleteFrom("statuses").where("id", "=", statusId).execute();
+}
+
+function normaliseLanguage(language: string | undefined): string | null {
+  if (!language) return null;
+  const l = language.trim().toLowerCase();
+  return /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(l) ? l : null;
+}

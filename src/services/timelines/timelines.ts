@@ -1,0 +1,218 @@
+// Timelines and threads, newest first, with keyset paging. Visibility, blocks and mutes apply to every
+// one of them through the same SQL (store/repos/visibility.ts).
+import { sql } from "kysely";
+import type { Viewer } from "../../domain/account.ts";
+import { notFound } from "../../domain/errors.ts";
+import { type Page, pageLimit, type Status } from "../../domain/status.ts";
+import { normalizeTag } from "../../domain/text.ts";
+import { finishPage, pageStatuses, STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
+import { notMuted, visibleTo } from "../../store/repos/visibility.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { hydrateStatuses } from "../statuses/hydrate.ts";
+
+export interface ProfileFilter {
+  excludeReplies?: boolean | undefined;
+  excludeReblogs?: boolean | undefined;
+  tagged?: string | undefined;
+}
+
+const MAX_ANCESTORS = 40;
+const MAX_DESCENDANTS = 4096;
+
+export class TimelineService {
+  readonly #deps: ServiceDeps;
+  constructor(deps: ServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Home: one's own posts and those of accounts one follows, with their reposts. Replies show when
+   * they answer oneself, one's own post or someone one follows (as Mastodon does).
+   */
+  async home(viewer: Viewer, page: Page = {}): Promise<Status[]> {
+    const v = viewer.accountId;
+    const followed = this.#deps.db.selectFrom("follows").select("target_account_id").where("account_id", "=", v);
+    const q = statusSource(this.#deps.db)
+      .select(STATUS_COLUMNS)
+      .where((eb) => eb.or([eb("s.account_id", "=", v), eb("s.account_id", "in", followed)]))
+      .where((eb) =>
+        eb.or([
+          eb("s.in_reply_to_account_id", "is", null),
+          eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
+          eb("s.in_reply_to_account_id", "=", v),
+          eb("s.in_reply_to_account_id", "in", followed),
+        ]),
+      )
+      .where(visibleTo(v))
+      .where(notMuted(v))
+      // Someone's repost of one's own post is not news to oneself.
+      .where((eb) => eb.or([eb("s.reblog_of_id", "is", null), eb("r.account_id", "!=", v)]));
+    return this.#run(q, page, v);
+  }
+
+  /** Local: every public post on this server, without reposts and others' replies. */
+  async local(viewer: Viewer | null, page: Page = {}): Promise<Status[]> {
+    const v = viewer?.accountId ?? null;
+    const q = statusSource(this.#deps.db)
+      .select(STATUS_COLUMNS)
+      .where("s.visibility", "=", "public")
+      .where("s.reblog_of_id", "is", null)
+      .where((eb) =>
+        eb.or([
+          eb("s.in_reply_to_account_id", "is", null),
+          eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
+        ]),
+      )
+      .where(visibleTo(v))
+      .where(notMuted(v));
+    return this.#run(q, page, v);
+  }
+
+  /** An account's posts and reposts as the viewer may see them. */
+  async profile(
+    viewer: Viewer | null,
+    accountId: string,
+    page: Page = {},
+    filter: ProfileFilter = {},
+  ): Promise<Status[]> {
+    const v = viewer?.accountId ?? null;
+    let q = statusSource(this.#deps.db)
+      .select(STATUS_COLUMNS)
+      .where("s.account_id", "=", accountId)
+      .where(visibleTo(v));
+    if (filter.excludeReplies) {
+      q = q.where((eb) =>
+        eb.or([
+          eb("s.in_reply_to_account_id", "is", null),
+          eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
+        ]),
+      );
+    }
+    if (filter.excludeReblogs) q = q.where("s.reblog_of_id", "is", null);
+    if (filter.tagged) {
+      const tag = normalizeTag(filter.tagged);
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("status_tags as st")
+            .innerJoin("tags as t", "t.id", "st.tag_id")
+            .select("st.status_id")
+            .whereRef("st.status_id", "=", "s.id")
+            .where("t.name", "=", tag),
+        ),
+      );
+    }
+    return this.#run(q, page, v);
+  }
+
+  /** Public posts carrying a hashtag (case does not matter). */
+  async hashtag(viewer: Viewer | null, tag: string, page: Page = {}): Promise<Status[]> {
+    const v = viewer?.accountId ?? null;
+    const t = await this.#deps.db
+      .selectFrom("tags")
+      .select("id")
+      .where("name", "=", normalizeTag(tag))
+      .executeTakeFirst();
+    if (!t) return [];
+    const q = statusSource(this.#deps.db)
+      .innerJoin("status_tags as st", "st.status_id", "s.id")
+      .select(STATUS_COLUMNS)
+      .where("st.tag_id", "=", t.id)
+      .where("s.visibility", "=", "public")
+      .where("s.reblog_of_id", "is", null)
+      .where(visibleTo(v))
+      .where(notMuted(v));
+    return this.#run(q, page, v);
+  }
+
+  /** One post, if the viewer may see it; 404 otherwise (a hidden post and a missing one look alike). */
+  async status(viewer: Viewer | null, id: string): Promise<Status> {
+    const v = viewer?.accountId ?? null;
+    const rows = await statusSource(this.#deps.db)
+      .select(STATUS_COLUMNS)
+      .where("s.id", "=", id)
+      .where(visibleTo(v))
+      .execute();
+    const [s] = await hydrateStatuses(this.#deps.db, rows, v);
+    if (!s) throw notFound();
+    return s;
+  }
+
+  /**
+   * A thread: the posts this one answers (oldest first) and the replies below it in reading order
+   * (depth first). Hidden and muted posts are left out.
+   */
+  async context(viewer: Viewer | null, id: string): Promise<{ ancestors: Status[]; descendants: Status[] }> {
+    const v = viewer?.accountId ?? null;
+    const focus = await this.status(viewer, id);
+    const root = focus.reblog ?? focus;
+
+    const ancestorIds: string[] = [];
+    let parentId = root.inReplyToId;
+    while (parentId && ancestorIds.length < MAX_ANCESTORS) {
+      ancestorIds.push(parentId);
+      const parent = await this.#deps.db
+        .selectFrom("statuses")
+        .select("in_reply_to_id")
+        .where("id", "=", parentId)
+        .executeTakeFirst();
+      parentId = parent?.in_reply_to_id ?? null;
+    }
+    const ancestorRows = ancestorIds.length
+      ? await statusSource(this.#deps.db)
+          .select(STATUS_COLUMNS)
+          .where("s.id", "in", ancestorIds)
+          .where(visibleTo(v))
+          .where(notMuted(v))
+          .orderBy("s.id")
+          .execute()
+      : [];
+
+    const tree = await sql<{ id: string; in_reply_to_id: string }>`
+      WITH RECURSIVE thread(id, in_reply_to_id, depth) AS (
+        SELECT id, in_reply_to_id, 1 FROM statuses WHERE in_reply_to_id = ${root.id}
+        UNION ALL
+        SELECT st.id, st.in_reply_to_id, thread.depth + 1 FROM statuses st
+          JOIN thread ON st.in_reply_to_id = thread.id
+          WHERE thread.depth < 256
+      )
+      SELECT id, in_reply_to_id FROM thread LIMIT ${MAX_DESCENDANTS}`.execute(this.#deps.db);
+    const ids = tree.rows.map((r) => r.id);
+    const visibleRows = ids.length
+      ? await statusSource(this.#deps.db)
+          .select(STATUS_COLUMNS)
+          .where("s.id", "in", ids)
+          .where(visibleTo(v))
+          .where(notMuted(v))
+          .execute()
+      : [];
+    const visible = new Map((await hydrateStatuses(this.#deps.db, visibleRows, v)).map((s) => [s.id, s]));
+    const children = new Map<string, string[]>();
+    for (const r of tree.rows) {
+      const list = children.get(r.in_reply_to_id) ?? [];
+      list.push(r.id);
+      children.set(r.in_reply_to_id, list);
+    }
+    const descendants: Status[] = [];
+    const walk = (parent: string) => {
+      for (const child of (children.get(parent) ?? []).sort()) {
+        const s = visible.get(child);
+        // A hidden reply hides its subtree too: its answers make no sense without it.
+        if (!s) continue;
+        descendants.push(s);
+        walk(child);
+      }
+    };
+    walk(root.id);
+    return { ancestors: await hydrateStatuses(this.#deps.db, ancestorRows, v), descendants };
+  }
+
+  async #run(
+    q: ReturnType<typeof statusSource> extends infer _ ? any : never,
+    page: Page,
+    v: string | null,
+  ): Promise<Status[]> {
+    const rows = await pageStatuses(q, page, pageLimit(page)).execute();
+    return hydrateStatuses(this.#deps.db, finishPage(rows, page), v);
+  }
+}

@@ -1,0 +1,5 @@
+// Every migration, in order. Applied at start; never edited once released.
+import { migration001 } from "./001-core.ts";
+import type { Migration } from "./migration.ts";
+
+export const migrations: readonly Migration[] = [migration001];

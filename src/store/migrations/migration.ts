@@ -1,0 +1,25 @@
+import { type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, sql } from "kysely";
+
+export type DialectName = "sqlite" | "postgres";
+
+/** A numbered migration. It receives an untyped handle: migrations never import live table types. */
+export interface Migration {
+  name: string;
+  up(db: Kysely<any>, dialect: DialectName): Promise<void>;
+}
+
+/** An integer key the database assigns: order without time. */
+export function serialId<T extends string, C extends string>(
+  table: CreateTableBuilder<T, C>,
+  dialect: DialectName,
+  name = "id",
+): CreateTableBuilder<T, C | typeof name> {
+  return dialect === "sqlite"
+    ? table.addColumn(name, "integer", (c) => c.primaryKey().autoIncrement())
+    : table.addColumn(name, "bigint", (c) => c.primaryKey().generatedByDefaultAsIdentity());
+}
+
+/** A flag: 0 or 1 on both databases, so one code path reads it. */
+export const flag = (c: ColumnDefinitionBuilder) => c.notNull().defaultTo(0);
+
+export const nowSql = sql`CURRENT_TIMESTAMP`;

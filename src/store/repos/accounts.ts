@@ -1,0 +1,71 @@
+import type { Selectable } from "kysely";
+import type { Account, StaffRole } from "../../domain/account.ts";
+import type { AccountsTable } from "../schema/accounts.ts";
+import type { Queryable } from "../store.ts";
+
+export type AccountRow = Selectable<AccountsTable>;
+
+export const ACCOUNT_COLUMNS = [
+  "accounts.id",
+  "accounts.handle",
+  "accounts.display_name",
+  "accounts.note",
+  "accounts.locked",
+  "accounts.state",
+  "accounts.suspended",
+  "accounts.created_day",
+  "accounts.followers_count",
+  "accounts.following_count",
+  "accounts.statuses_count",
+  "accounts.last_status_day",
+] as const;
+
+export type PublicAccountRow = Omit<AccountRow, "password_hash" | "handle_lower" | "registration_reason">;
+
+export function toAccount(row: PublicAccountRow): Account {
+  return {
+    id: row.id,
+    handle: row.handle,
+    displayName: row.display_name,
+    note: row.note,
+    locked: row.locked === 1,
+    state: row.state === "pending" ? "pending" : "active",
+    suspended: row.suspended === 1,
+    createdDay: row.created_day,
+    followersCount: row.followers_count,
+    followingCount: row.following_count,
+    statusesCount: row.statuses_count,
+    lastStatusDay: row.last_status_day,
+  };
+}
+
+export async function findAccountById(db: Queryable, id: string): Promise<Account | undefined> {
+  const row = await db.selectFrom("accounts").select(ACCOUNT_COLUMNS).where("id", "=", id).executeTakeFirst();
+  return row ? toAccount(row) : undefined;
+}
+
+export async function findAccountByHandle(db: Queryable, handle: string): Promise<Account | undefined> {
+  const row = await db
+    .selectFrom("accounts")
+    .select(ACCOUNT_COLUMNS)
+    .where("handle_lower", "=", handle.toLowerCase())
+    .executeTakeFirst();
+  return row ? toAccount(row) : undefined;
+}
+
+export async function findAccountsByIds(db: Queryable, ids: readonly string[]): Promise<Map<string, Account>> {
+  const out = new Map<string, Account>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom("accounts")
+    .select(ACCOUNT_COLUMNS)
+    .where("id", "in", [...new Set(ids)])
+    .execute();
+  for (const row of rows) out.set(row.id, toAccount(row));
+  return out;
+}
+
+export async function rolesOf(db: Queryable, accountId: string): Promise<StaffRole[]> {
+  const rows = await db.selectFrom("staff_roles").select("role").where("account_id", "=", accountId).execute();
+  return rows.map((r) => r.role as StaffRole).sort();
+}

@@ -1,0 +1,49 @@
+/** A person's account. Deliberately no e-mail, phone, address, IP address or last-seen column. */
+export interface AccountsTable {
+  id: string;
+  handle: string;
+  /** Lower-cased handle: uniqueness without regard to case. */
+  handle_lower: string;
+  display_name: string;
+  note: string;
+  locked: number;
+  password_hash: string;
+  /** "active" | "pending" (approval mode, awaiting staff) */
+  state: string;
+  /** The applicant's reason in approval mode; erased once decided. */
+  registration_reason: string | null;
+  suspended: number;
+  /** The day (YYYY-MM-DD) the account was made: never a finer time. */
+  created_day: string;
+  followers_count: number;
+  following_count: number;
+  statuses_count: number;
+  /** The date (YYYY-MM-DD) of the last post, as Mastodon shows it. */
+  last_status_day: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** SHA-256 of the cookie's token; the token itself is never stored. */
+  token_hash: string;
+  account_id: string;
+  created_day: string;
+  expires_day: string;
+}
+
+export interface StaffRolesTable {
+  account_id: string;
+  /** "admin" | "legal" | "moderator" */
+  role: string;
+}
+
+export interface InvitesTable {
+  code: string;
+  /** Who made it; null for the command line. Who used it is never recorded. */
+  created_by: string | null;
+  /** null = unlimited */
+  max_uses: number | null;
+  uses: number;
+  expires_day: string | null;
+  created_day: string;
+}

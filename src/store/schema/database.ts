@@ -1,0 +1,34 @@
+// The database type: the union of every table's type.
+import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from "./accounts.ts";
+import type { AccountEdgeTable, FavouritesTable } from "./graph.ts";
+import type { ModerationActionsTable, ReportsTable } from "./moderation.ts";
+import type { NotificationsTable } from "./notifications.ts";
+import type {
+  IdempotencyKeysTable,
+  MentionsTable,
+  StatusEditsTable,
+  StatusesTable,
+  StatusTagsTable,
+  TagsTable,
+} from "./statuses.ts";
+
+export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  staff_roles: StaffRolesTable;
+  invites: InvitesTable;
+  statuses: StatusesTable;
+  status_edits: StatusEditsTable;
+  mentions: MentionsTable;
+  tags: TagsTable;
+  status_tags: StatusTagsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  follows: AccountEdgeTable;
+  follow_requests: AccountEdgeTable;
+  blocks: AccountEdgeTable;
+  mutes: AccountEdgeTable;
+  favourites: FavouritesTable;
+  notifications: NotificationsTable;
+  reports: ReportsTable;
+  moderation_actions: ModerationActionsTable;
+}

@@ -1,0 +1,13 @@
+import type { Generated } from "kysely";
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  account_id: string;
+  from_account_id: string;
+  /** "mention" | "follow" | "follow_request" | "reblog" | "favourite" */
+  type: string;
+  status_id: string | null;
+  read: number;
+  /** Kept to the hour: when somebody liked or followed is not the public's business. */
+  created_at: string;
+}

@@ -1,0 +1,94 @@
+// Opens the one query layer on either database, and applies migrations.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import pg from "pg";
+import { NodeSqliteDialect, openSqlite } from "./dialects/node-sqlite.ts";
+import { migrations } from "./migrations/index.ts";
+import type { DialectName } from "./migrations/migration.ts";
+import type { Database } from "./schema/database.ts";
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** A handle that may or may not be inside a transaction: repos take this. */
+export type Queryable = Kysely<Database>;
+
+export interface Store {
+  db: Db;
+  dialect: DialectName;
+  /** The raw SQLite handle (for online backups); undefined on PostgreSQL. */
+  sqlite: DatabaseSync | undefined;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres://… ; undefined selects SQLite. */
+  databaseUrl?: string | undefined;
+  /** Where the SQLite file lives (ignored for PostgreSQL); ":memory:" for tests. */
+  sqlitePath?: string;
+  dataDir?: string;
+  /** PostgreSQL only: a schema to work in (tests give each file its own). */
+  pgSchema?: string;
+  pgPoolSize?: number;
+}
+
+// int8 (counts, serial ids) as JS numbers: every value Publius keeps there is far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.pgPoolSize ?? 10,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    // Publius writes nothing about clients into PostgreSQL's own settings either.
+    pool.on("connect", (client) => {
+      client.query("SET application_name = 'publius'").catch(() => {});
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: "postgres", sqlite: undefined, close: () => db.destroy() };
+  }
+  let path = options.sqlitePath;
+  if (!path) {
+    const dir = options.dataDir ?? "./data";
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    path = join(dir, "publius.sqlite");
+  }
+  const sqlite = openSqlite(path);
+  const db = new Kysely<Database>({ dialect: new NodeSqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", sqlite, close: () => db.destroy() };
+}
+
+/** Applies every migration not yet applied, each in its own transaction. Returns the names applied. */
+export async function migrate(store: Store): Promise<string[]> {
+  const db = store.db as unknown as Kysely<any>;
+  await db.schema
+    .createTable("publius_migrations")
+    .ifNotExists()
+    .addColumn("name", "text", (c) => c.primaryKey())
+    .execute();
+  const done = new Set(
+    (await db.selectFrom("publius_migrations").select("name").execute()).map((r: { name: string }) => r.name),
+  );
+  const applied: string[] = [];
+  for (const m of migrations) {
+    if (done.has(m.name)) continue;
+    await db.transaction().execute(async (tx) => {
+      await m.up(tx, store.dialect);
+      await tx.insertInto("publius_migrations").values({ name: m.name }).execute();
+    });
+    applied.push(m.name);
+  }
+  return applied;
+}
+
+/** True when the error is a unique-constraint violation on either database. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; errcode?: string; message?: string };
+  if (e?.code === "23505") return true;
+  return typeof e?.message === "string" && /UNIQUE constraint failed/.test(e.message);
+}
+
+export { sql };
