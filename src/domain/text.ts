@@ -78,7 +78,10 @@ export function countStatusChars(text: string, spoilerText = ""): number {
 /** Distinct mentioned handles, lower-cased, in order of appearance (local ones only). */
 export function extractMentions(text: string): string[] {
   const seen = new Set<string>();
-  for (const t of tokenize(text)) if (t.kind === "mention") seen.add(t.handle.toLowerCase());
+  for (const t of tokenize(text)) {
+    // @user@domain names someone elsewhere, never the local account that happens to share the name.
+    if (t.kind === "mention" && t.value.indexOf("@", 1) === -1) seen.add(t.handle.toLowerCase());
+  }
   return [...seen];
 }
 

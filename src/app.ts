@@ -1,0 +1,103 @@
+// buildApp(ctx): mounts the routes and the one error handler. It never listens: tests use inject().
+
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import fastifyCookie from "@fastify/cookie";
+import fastifyFormbody from "@fastify/formbody";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { AppContext } from "./context.ts";
+import { installErrorHandler } from "./http/errors.ts";
+import { createLogger, type Logger } from "./http/logging.ts";
+import { activityRoutes } from "./http/web/activity.ts";
+import { authRoutes } from "./http/web/auth.ts";
+import { profileRoutes } from "./http/web/profiles.ts";
+import { installWebRequestHooks, SignInRequired, sendErrorPage } from "./http/web/request.ts";
+import { settingsRoutes } from "./http/web/settings.ts";
+import { staffRoutes } from "./http/web/staff.ts";
+import { statusRoutes } from "./http/web/statuses.ts";
+import { timelineRoutes } from "./http/web/timelines.ts";
+
+/** Largest accepted body for forms and JSON (media uploads get their own limit). */
+export const BODY_LIMIT = 64 * 1024;
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+  "object-src 'none'",
+].join("; ");
+
+export interface BuildOptions {
+  logger?: Logger;
+}
+
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger ?? createLogger(ctx.config.logLevel);
+  const app = Fastify({
+    // Fastify's own logger would record addresses and URLs: Publius logs through its own hook.
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Request ids must not be derived from anything the client sends.
+    genReqId: () => "",
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT });
+
+  app.addHook("onRequest", async (_request, reply) => {
+    reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("x-frame-options", "DENY");
+    reply.header("referrer-policy", "no-referrer");
+    reply.header("cross-origin-opener-policy", "same-origin");
+    reply.header("cross-origin-resource-policy", "same-origin");
+    reply.header("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    logger.request({
+      method: request.method,
+      // The route pattern (/@:handle/:id), never the URL with its values and query string.
+      route: request.routeOptions.url ?? "(no route)",
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
+  });
+
+  installErrorHandler(app, logger, async (request, reply, error, status, message) => {
+    if (error instanceof SignInRequired && request.method === "GET") {
+      return reply.redirect(`/signin?next=${encodeURIComponent(error.next)}`, 303);
+    }
+    return sendErrorPage(ctx, request, reply, status, message);
+  });
+
+  const css = readFileSync(new URL("../public/publius.css", import.meta.url));
+  const cssTag = `"${createHash("sha256").update(css).digest("base64url").slice(0, 16)}"`;
+  app.get("/static/publius.css", async (request, reply) => {
+    reply.header("cache-control", "public, max-age=3600").header("etag", cssTag);
+    if (request.headers["if-none-match"] === cssTag) return reply.status(304).send();
+    return reply.type("text/css; charset=utf-8").send(css);
+  });
+
+  // Root level, so the 404 page knows who is signed in too.
+  installWebRequestHooks(app, ctx);
+  await app.register(async (web) => {
+    authRoutes(web, ctx);
+    timelineRoutes(web, ctx);
+    statusRoutes(web, ctx);
+    profileRoutes(web, ctx);
+    activityRoutes(web, ctx);
+    settingsRoutes(web, ctx);
+    staffRoutes(web, ctx);
+  });
+
+  return app;
+}

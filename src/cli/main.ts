@@ -1,0 +1,177 @@
+// The `publius` command: serve, migrate, staff, invite, backup.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { backup } from "node:sqlite";
+import { parseArgs } from "node:util";
+import { type Config, ConfigError, loadConfig } from "../config/config.ts";
+import { createContext } from "../context.ts";
+import { STAFF_ROLES } from "../domain/account.ts";
+import { PubliusError } from "../domain/errors.ts";
+import { randomToken } from "../domain/ids.ts";
+import { serve } from "../main.ts";
+import { migrate, openStore } from "../store/store.ts";
+
+const HELP = `publius — a microblogging server with nothing to unmask
+
+Usage:
+  publius serve                          start the server (migrates first)
+  publius migrate                        apply database migrations and exit
+  publius staff create <handle> --role admin|legal|moderator [--role …]
+                                         grant staff roles; creates the account if it does not exist
+                                         (its one-time password is printed once)
+  publius invite create [--uses N|unlimited] [--days N]
+                                         make an invite code (operator)
+  publius backup <file>                  consistent online copy of the SQLite database
+  publius --help                         this text
+
+Configuration comes from the environment (PUBLIUS_PORT, PUBLIUS_HOST, PUBLIUS_DATA_DIR,
+PUBLIUS_DATABASE_URL, PUBLIUS_PUBLIC_URL, PUBLIUS_REGISTRATION, …) or a JSON file named by
+PUBLIUS_CONFIG. See README.md.
+`;
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  out: (s: string) => void,
+): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    out(HELP);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig(env);
+  switch (command) {
+    case "serve": {
+      noArgs(rest, "serve");
+      await serve(config, { handleSignals: true });
+      return -1; // keeps running
+    }
+    case "migrate": {
+      noArgs(rest, "migrate");
+      const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        const applied = await migrate(store);
+        out(applied.length ? `Applied: ${applied.join(", ")}\n` : "The database is up to date.\n");
+      } finally {
+        await store.close();
+      }
+      return 0;
+    }
+    case "staff":
+      return staffCommand(config, rest, out);
+    case "invite":
+      return inviteCommand(config, rest, out);
+    case "backup":
+      return backupCommand(config, rest, out);
+    default:
+      throw new UsageError(`Unknown command "${command}". Run publius --help.`);
+  }
+}
+
+function noArgs(rest: string[], command: string): void {
+  if (rest.length) throw new UsageError(`"${command}" takes no arguments (got ${rest.join(" ")}).`);
+}
+
+async function withContext<T>(config: Config, run: (ctx: ReturnType<typeof createContext>) => Promise<T>): Promise<T> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(store);
+    return await run(createContext({ config, store }));
+  } finally {
+    await store.close();
+  }
+}
+
+async function staffCommand(config: Config, args: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { role: { type: "string", multiple: true } },
+  });
+  const [sub, handle, ...extra] = positionals;
+  if (sub !== "create" || !handle || extra.length) {
+    throw new UsageError("Usage: publius staff create <handle> --role admin|legal|moderator [--role …]");
+  }
+  const roles = values.role ?? [];
+  if (roles.length === 0) throw new UsageError(`Give at least one --role (${STAFF_ROLES.join(", ")}).`);
+  return withContext(config, async (ctx) => {
+    let password: string | undefined;
+    if (!(await ctx.services.accounts.byHandle(handle))) {
+      password = randomToken(18);
+      await ctx.services.accounts.register({ handle, password }, { mode: "open" });
+    }
+    const granted = await ctx.services.staff.grant(null, handle, roles);
+    out(`@${handle} now holds: ${granted.join(", ")}\n`);
+    if (password)
+      out(`New account @${handle} — one-time password (shown once; change it after signing in):\n${password}\n`);
+    return 0;
+  });
+}
+
+async function inviteCommand(config: Config, args: string[], out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { uses: { type: "string" }, days: { type: "string" } },
+  });
+  if (positionals.length !== 1 || positionals[0] !== "create") {
+    throw new UsageError("Usage: publius invite create [--uses N|unlimited] [--days N]");
+  }
+  const uses = values.uses === undefined ? 1 : values.uses === "unlimited" ? null : Number(values.uses);
+  const days = values.days === undefined ? null : Number(values.days);
+  return withContext(config, async (ctx) => {
+    const invite = await ctx.services.invites.create(null, { maxUses: uses, expiresInDays: days });
+    out(`${invite.code}\n${config.publicUrl}/signup?invite=${invite.code}\n`);
+    return 0;
+  });
+}
+
+async function backupCommand(config: Config, args: string[], out: (s: string) => void): Promise<number> {
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: { force: { type: "boolean" } } });
+  const [file, ...extra] = positionals;
+  if (!file || extra.length) throw new UsageError("Usage: publius backup <file> [--force]");
+  if (config.databaseUrl) {
+    throw new UsageError(
+      "backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see docs/operating.md).",
+    );
+  }
+  const target = resolve(file);
+  if (existsSync(target) && !values.force)
+    throw new UsageError(`${target} exists; choose another name or add --force.`);
+  const store = await openStore({ dataDir: config.dataDir });
+  try {
+    await migrate(store);
+    if (!store.sqlite) throw new UsageError("no SQLite database open");
+    // SQLite's online backup: a consistent copy even while the server is writing.
+    const pages = await backup(store.sqlite, target);
+    out(`Backed up ${pages} pages to ${target}\n`);
+  } finally {
+    await store.close();
+  }
+  return 0;
+}
+
+/** Runs the command line and sets the exit code; errors become one clear line on stderr. */
+export function main(argv: string[]): void {
+  runCli(argv, process.env, (s) => process.stdout.write(s)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (e) => {
+      if (e instanceof ConfigError || e instanceof UsageError || e instanceof PubliusError) {
+        process.stderr.write(`publius: ${e instanceof PubliusError ? e.publicMessage : e.message}\n`);
+        process.exitCode = 2;
+      } else {
+        process.stderr.write(`publius: ${(e as Error)?.stack ?? String(e)}\n`);
+        process.exitCode = 1;
+      }
+    },
+  );
+}
+
+// Run when executed directly (node src/cli/main.ts …); bin/publius.js calls main() itself.
+if (import.meta.main) main(process.argv.slice(2));

@@ -1,0 +1,54 @@
+// The one error handler: the safe message goes to the client, the cause to the log (without any
+// request details). JSON for the API, a page for the web.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { PubliusError } from "../domain/errors.ts";
+import type { Logger } from "./logging.ts";
+
+export function isApiRequest(request: FastifyRequest): boolean {
+  return (
+    request.url.startsWith("/api/") || request.url.startsWith("/oauth/") || request.url.startsWith("/.well-known/")
+  );
+}
+
+/** Maps any thrown value to a status and a message that is safe to show. */
+export function toPublicError(error: unknown): {
+  status: number;
+  message: string;
+  fields?: Record<string, string> | undefined;
+} {
+  if (error instanceof PubliusError)
+    return { status: error.status, message: error.publicMessage, fields: error.fields };
+  const e = error as FastifyError;
+  if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, message: "That request is too large." };
+  if (e?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+    return { status: 415, message: "That content type is not supported." };
+  if (e?.code === "FST_ERR_CTP_EMPTY_JSON_BODY" || e?.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
+    return { status: 400, message: "The request body is not valid JSON." };
+  }
+  if (e?.validation) return { status: 400, message: `Invalid request: ${e.message}` };
+  if (typeof e?.statusCode === "number" && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, message: e.statusCode === 413 ? "That request is too large." : "Bad request." };
+  }
+  return { status: 500, message: "Something went wrong on our side." };
+}
+
+export type ErrorPageRenderer = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  status: number,
+  message: string,
+) => Promise<unknown>;
+
+export function installErrorHandler(app: FastifyInstance, logger: Logger, renderPage: ErrorPageRenderer): void {
+  app.setErrorHandler(async (error, request, reply) => {
+    const { status, message } = toPublicError(error);
+    if (status >= 500) logger.error("request failed", error);
+    if (isApiRequest(request)) return reply.status(status).send({ error: message });
+    return renderPage(request, reply, error, status, message);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    if (isApiRequest(request)) return reply.status(404).send({ error: "Record not found" });
+    return renderPage(request, reply, undefined, 404, "There is no page at this address.");
+  });
+}

@@ -1,0 +1,92 @@
+// Sign up, sign in, sign out. Only a handle and a password are asked; nothing else.
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../../context.ts";
+import { DAY } from "../../domain/clock.ts";
+import { PubliusError } from "../../domain/errors.ts";
+import { signInPage, signUpPage } from "../../present/web/auth.ts";
+import { SESSION_DAYS } from "../../services/accounts/sessions.ts";
+import { cookieOptions, field, SESSION_COOKIE, safeBack, sendPage, withNotice } from "./request.ts";
+
+export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const mode = ctx.config.registration;
+
+  app.get("/signup", async (request, reply) => {
+    if (request.auth) return reply.redirect("/home", 303);
+    const q = request.query as Record<string, string>;
+    return sendPage(ctx, request, reply, "Sign up", (pc) =>
+      signUpPage(pc, {
+        mode,
+        values: { handle: "", invite: typeof q.invite === "string" ? q.invite : "", reason: "" },
+      }),
+    );
+  });
+
+  app.post("/signup", async (request, reply) => {
+    const values = {
+      handle: field(request.body, "handle"),
+      invite: field(request.body, "invite"),
+      reason: field(request.body, "reason"),
+    };
+    const password = field(request.body, "password");
+    const confirm = field(request.body, "password_confirmation");
+    try {
+      if (password !== confirm) {
+        throw new PubliusError(422, "The two passwords differ.", {
+          fields: { password_confirmation: "The two passwords differ." },
+        });
+      }
+      const account = await ctx.services.accounts.register({
+        handle: values.handle,
+        password,
+        reason: values.reason,
+        inviteCode: values.invite,
+      });
+      if (account.state === "pending") return reply.redirect(withNotice("/signin", "pending"), 303);
+      const token = await ctx.services.sessions.create(account.id);
+      reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
+      return reply.redirect("/home", 303);
+    } catch (e) {
+      if (!(e instanceof PubliusError) || e.status !== 422) throw e;
+      return sendPage(
+        ctx,
+        request,
+        reply,
+        "Sign up",
+        (pc) => signUpPage(pc, { mode, values, error: e.publicMessage, fields: e.fields }),
+        422,
+      );
+    }
+  });
+
+  app.get("/signin", async (request, reply) => {
+    const next = safeBack((request.query as Record<string, unknown>).next, "/home");
+    if (request.auth) return reply.redirect(next, 303);
+    return sendPage(ctx, request, reply, "Sign in", (pc) => signInPage(pc, { handle: "", next }));
+  });
+
+  app.post("/signin", async (request, reply) => {
+    const handle = field(request.body, "handle");
+    const next = safeBack(field(request.body, "next"), "/home");
+    try {
+      const { token } = await ctx.services.sessions.signIn(handle, field(request.body, "password"));
+      reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
+      return reply.redirect(next, 303);
+    } catch (e) {
+      if (!(e instanceof PubliusError) || (e.status !== 401 && e.status !== 403)) throw e;
+      return sendPage(
+        ctx,
+        request,
+        reply,
+        "Sign in",
+        (pc) => signInPage(pc, { handle, next, error: e.publicMessage }),
+        e.status,
+      );
+    }
+  });
+
+  app.post("/signout", async (request, reply) => {
+    await ctx.services.sessions.signOut(request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return reply.redirect(withNotice("/signin", "signedout"), 303);
+  });
+}

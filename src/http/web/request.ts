@@ -1,0 +1,179 @@
+// Per-request plumbing for the web pages: who is signed in, the CSRF token, the page context, and
+// small helpers for handlers (send a page, require sign-in, read paging and return paths).
+import { timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../../context.ts";
+import { PubliusError } from "../../domain/errors.ts";
+import { randomToken } from "../../domain/ids.ts";
+import type { Page } from "../../domain/status.ts";
+import { html, type SafeHtml } from "../../present/web/html.ts";
+import { layout, type PageContext } from "../../present/web/page.ts";
+import type { SignedIn } from "../../services/accounts/sessions.ts";
+
+export const SESSION_COOKIE = "publius_session";
+export const CSRF_COOKIE = "publius_csrf";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    auth: SignedIn | undefined;
+    csrfToken: string;
+  }
+}
+
+export function cookieOptions(ctx: AppContext, maxAgeSeconds?: number) {
+  return {
+    path: "/",
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: ctx.config.publicUrl.startsWith("https:"),
+    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
+  };
+}
+
+/** Resolves the session and the CSRF token for every request. */
+export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest("auth", undefined);
+  app.decorateRequest("csrfToken", "");
+  app.addHook("preHandler", async (request, reply) => {
+    request.auth = await ctx.services.sessions.resolve(request.cookies[SESSION_COOKIE]);
+    let token = request.cookies[CSRF_COOKIE];
+    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
+      token = randomToken();
+      reply.setCookie(CSRF_COOKIE, token, cookieOptions(ctx));
+    }
+    request.csrfToken = token;
+    if (request.method === "POST" && !isApiPath(request.url)) checkCsrf(request);
+  });
+}
+
+function isApiPath(url: string): boolean {
+  return url.startsWith("/api/") || url.startsWith("/oauth/token") || url.startsWith("/oauth/revoke");
+}
+
+function checkCsrf(request: FastifyRequest): void {
+  const body = request.body as Record<string, unknown> | undefined;
+  const sent = typeof body?.csrf === "string" ? body.csrf : "";
+  const expected = request.cookies[CSRF_COOKIE] ?? "";
+  const ok =
+    sent.length === expected.length && expected.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+  if (!ok) {
+    throw new PubliusError(
+      403,
+      "This form has expired or did not come from this site. Go back, reload the page and try again.",
+    );
+  }
+}
+
+export async function pageContext(ctx: AppContext, request: FastifyRequest): Promise<PageContext> {
+  const auth = request.auth;
+  const notice = noticeText((request.query as Record<string, string> | undefined)?.notice);
+  return {
+    instanceName: ctx.config.instanceName,
+    me: auth?.account,
+    roles: auth?.viewer.roles ?? [],
+    csrf: request.csrfToken,
+    unread: auth ? await ctx.services.notifications.unreadCount(auth.viewer) : 0,
+    now: ctx.clock.now(),
+    path: request.url,
+    notice,
+  };
+}
+
+/** Fixed notices shown after a redirect; the query carries a code, never text. */
+const NOTICES: Record<string, string> = {
+  posted: "Your post is published.",
+  edited: "Your post is updated.",
+  deleted: "The post is deleted.",
+  saved: "Saved.",
+  password: "Your password is changed.",
+  reported: "Thank you. The moderators will look at your report.",
+  pending: "Thank you. Your application is waiting for the staff; you can sign in once it is approved.",
+  signedout: "You are signed out.",
+  revoked: "The session is ended.",
+  invite: "A new invite code is ready.",
+  done: "Done.",
+};
+
+function noticeText(code: string | undefined): string | undefined {
+  return code ? NOTICES[code] : undefined;
+}
+
+export async function sendPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  title: string,
+  content: (pc: PageContext) => SafeHtml,
+  status = 200,
+): Promise<FastifyReply> {
+  const pc = await pageContext(ctx, request);
+  return reply
+    .status(status)
+    .type("text/html; charset=utf-8")
+    .send(layout(pc, title, content(pc)).value);
+}
+
+export async function sendErrorPage(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  message: string,
+): Promise<FastifyReply> {
+  const title =
+    status === 404 ? "Not found" : status === 403 ? "Not allowed" : status >= 500 ? "Error" : "Cannot do that";
+  // The error may have come before the hooks ran (a body that was too large): fill in what is missing.
+  if (request.csrfToken === undefined || request.csrfToken === "")
+    request.csrfToken = request.cookies?.[CSRF_COOKIE] ?? "";
+  return sendPage(
+    ctx,
+    request,
+    reply,
+    title,
+    () =>
+      html`<section class="panel"><h1>${title}</h1><p>${message}</p><p><a href="/">Go to the start page</a></p></section>`,
+    status,
+  );
+}
+
+/** The signed-in viewer, or a redirect to the sign-in page (handlers return it). */
+export function signedIn(request: FastifyRequest): SignedIn {
+  if (!request.auth) throw new SignInRequired(request.url);
+  return request.auth;
+}
+
+export class SignInRequired extends PubliusError {
+  readonly next: string;
+  constructor(next: string) {
+    super(401, "Sign in first.");
+    this.next = next;
+  }
+}
+
+/** A local path to come back to: only "/something", never another origin. */
+export function safeBack(value: unknown, fallback = "/home"): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\"))
+    return fallback;
+  return value.length > 2000 ? fallback : value;
+}
+
+export function withNotice(path: string, code: string): string {
+  const clean = path.replace(/([?&])notice=[^&]*&?/, "$1").replace(/[?&]$/, "");
+  return `${clean}${clean.includes("?") ? "&" : "?"}notice=${code}`;
+}
+
+const ID = /^\d{1,20}$/;
+
+/** max_id / since_id / min_id / limit from the query string; malformed values are ignored. */
+export function pageFrom(query: unknown): Page {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const id = (v: unknown) => (typeof v === "string" && ID.test(v) ? v : undefined);
+  const limit = typeof q.limit === "string" && /^\d{1,3}$/.test(q.limit) ? Number(q.limit) : undefined;
+  return { maxId: id(q.max_id), sinceId: id(q.since_id), minId: id(q.min_id), limit };
+}
+
+/** Reads a string field from a parsed form; arrays and other types count as missing. */
+export function field(body: unknown, name: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === "string" ? v : "";
+}

@@ -1,0 +1,159 @@
+// Settings: profile, password, sessions, invites, account deletion.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../../context.ts";
+import { PubliusError } from "../../domain/errors.ts";
+import type { SafeHtml } from "../../present/web/html.ts";
+import type { PageContext } from "../../present/web/page.ts";
+import {
+  deleteSettings,
+  invitesSettings,
+  passwordSettings,
+  profileSettings,
+  sessionsSettings,
+} from "../../present/web/settings.ts";
+import { field, SESSION_COOKIE, sendPage, signedIn, withNotice } from "./request.ts";
+
+export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { accounts, sessions, invites } = ctx.services;
+  const showInvites = (request: FastifyRequest) =>
+    ctx.config.usersMayInvite || (request.auth?.viewer.roles.length ?? 0) > 0;
+
+  /** Runs a form action; a 422 re-renders the form with its messages. */
+  async function form(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: () => Promise<string>,
+    render: (pc: PageContext, error: PubliusError) => SafeHtml,
+  ) {
+    try {
+      return reply.redirect(await run(), 303);
+    } catch (e) {
+      if (!(e instanceof PubliusError) || e.status !== 422) throw e;
+      return sendPage(ctx, request, reply, "Settings", (pc) => render(pc, e), 422);
+    }
+  }
+
+  app.get("/settings", async (_request, reply) => reply.redirect("/settings/profile", 303));
+
+  app.get("/settings/profile", async (request, reply) => {
+    const { account } = signedIn(request);
+    return sendPage(ctx, request, reply, "Settings", (pc) =>
+      profileSettings(pc, {
+        showInvites: showInvites(request),
+        values: { displayName: account.displayName, note: account.note, locked: account.locked },
+      }),
+    );
+  });
+
+  app.post("/settings/profile", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    const values = {
+      displayName: field(request.body, "display_name"),
+      note: field(request.body, "note"),
+      locked: field(request.body, "locked") === "1",
+    };
+    return form(
+      request,
+      reply,
+      async () => {
+        await accounts.updateProfile(viewer, values);
+        return withNotice("/settings/profile", "saved");
+      },
+      (pc, e) =>
+        profileSettings(pc, { showInvites: showInvites(request), values, error: e.publicMessage, fields: e.fields }),
+    );
+  });
+
+  app.get("/settings/password", async (request, reply) => {
+    signedIn(request);
+    return sendPage(ctx, request, reply, "Settings", (pc) =>
+      passwordSettings(pc, { showInvites: showInvites(request) }),
+    );
+  });
+
+  app.post("/settings/password", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    return form(
+      request,
+      reply,
+      async () => {
+        await accounts.changePassword(viewer, field(request.body, "current"), field(request.body, "password"));
+        return withNotice("/settings/password", "password");
+      },
+      (pc, e) => passwordSettings(pc, { showInvites: showInvites(request), error: e.publicMessage, fields: e.fields }),
+    );
+  });
+
+  app.get("/settings/sessions", async (request, reply) => {
+    const { viewer, sessionId } = signedIn(request);
+    const list = await sessions.list(viewer, sessionId);
+    return sendPage(ctx, request, reply, "Settings", (pc) =>
+      sessionsSettings(pc, { showInvites: showInvites(request), sessions: list }),
+    );
+  });
+
+  app.post<{ Params: { id: string } }>("/settings/sessions/:id/revoke", async (request, reply) => {
+    const { viewer, sessionId } = signedIn(request);
+    await sessions.revoke(viewer, request.params.id);
+    if (request.params.id === sessionId) {
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.redirect(withNotice("/signin", "signedout"), 303);
+    }
+    return reply.redirect(withNotice("/settings/sessions", "revoked"), 303);
+  });
+
+  app.get("/settings/invites", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    if (!showInvites(request)) throw new PubliusError(403, "Only staff can create invite codes on this server.");
+    const list = await invites.listMine(viewer);
+    return sendPage(ctx, request, reply, "Settings", (pc) =>
+      invitesSettings(pc, { showInvites: true, invites: list, baseUrl: ctx.config.publicUrl }),
+    );
+  });
+
+  app.post("/settings/invites", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    const uses = field(request.body, "max_uses");
+    const expires = field(request.body, "expires");
+    return form(
+      request,
+      reply,
+      async () => {
+        await invites.create(viewer, {
+          maxUses: uses === "" ? null : Number(uses),
+          expiresInDays: expires === "" ? null : Number(expires),
+        });
+        return withNotice("/settings/invites", "invite");
+      },
+      (pc, e) =>
+        invitesSettings(pc, { showInvites: true, invites: [], baseUrl: ctx.config.publicUrl, error: e.publicMessage }),
+    );
+  });
+
+  app.get("/settings/delete", async (request, reply) => {
+    const { account } = signedIn(request);
+    return sendPage(ctx, request, reply, "Settings", (pc) =>
+      deleteSettings(pc, { showInvites: showInvites(request), account }),
+    );
+  });
+
+  app.post("/settings/delete", async (request, reply) => {
+    const { viewer, account } = signedIn(request);
+    try {
+      await accounts.deleteAccount(viewer, field(request.body, "password"));
+    } catch (e) {
+      if (!(e instanceof PubliusError) || e.status !== 422) throw e;
+      return sendPage(
+        ctx,
+        request,
+        reply,
+        "Settings",
+        (pc) =>
+          deleteSettings(pc, { showInvites: showInvites(request), account, error: e.publicMessage, fields: e.fields }),
+        422,
+      );
+    }
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    return reply.redirect("/", 303);
+  });
+}

@@ -1,0 +1,68 @@
+// read config -> open store -> migrate -> build app -> listen; graceful shutdown on SIGTERM/SIGINT.
+
+import { buildApp } from "./app.ts";
+import type { Config } from "./config/config.ts";
+import { createContext } from "./context.ts";
+import { HOUR } from "./domain/clock.ts";
+import { createLogger } from "./http/logging.ts";
+import { migrate, openStore } from "./store/store.ts";
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serve(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const applied = await migrate(store);
+  if (applied.length) logger.info(`applied migrations: ${applied.join(", ")}`);
+  const ctx = createContext({ config, store });
+  const app = await buildApp(ctx, { logger });
+
+  const housekeeping = async () => {
+    try {
+      await ctx.services.sessions.purgeExpired();
+      await store.db.deleteFrom("idempotency_keys").where("expires_at", "<", ctx.clock.now().toISOString()).execute();
+    } catch (e) {
+      logger.error("housekeeping failed", e);
+    }
+  };
+  await housekeeping();
+  const timer = setInterval(housekeeping, HOUR);
+  timer.unref();
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info(
+    `Publius is serving ${config.publicUrl} on ${url} (${store.dialect === "sqlite" ? `SQLite in ${config.dataDir}` : "PostgreSQL"})`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(timer);
+      // Stops accepting, lets requests in flight finish, then closes the database.
+      await app.close();
+      await store.close();
+      logger.info("Publius stopped");
+    })();
+    return closing;
+  };
+  if (options.handleSignals) {
+    const onSignal = () => {
+      close().then(
+        () => process.exit(0),
+        (e) => {
+          logger.error("shutdown failed", e);
+          process.exit(1);
+        },
+      );
+    };
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  }
+  return { url, close };
+}

@@ -1,0 +1,74 @@
+import type { RegistrationMode } from "../../config/config.ts";
+import { html, type SafeHtml } from "./html.ts";
+import { csrfField, describedBy, fieldError, type PageContext } from "./page.ts";
+
+export function signUpPage(
+  pc: PageContext,
+  p: {
+    mode: RegistrationMode;
+    values: { handle: string; invite: string; reason: string };
+    error?: string | undefined;
+    fields?: Record<string, string> | undefined;
+  },
+): SafeHtml {
+  const f = p.fields;
+  const intro =
+    p.mode === "open"
+      ? "Anyone may join this server."
+      : p.mode === "approval"
+        ? "The staff read each application. Tell them briefly why you would like to join — or enter an invite code."
+        : "Joining this server needs an invite code from someone who is already here.";
+  return html`<section class="panel narrow">
+  <h1>Sign up</h1>
+  <p>${intro}</p>
+  <p class="privacy-note">We ask for no e-mail address, no phone number and no real name, and we never record your IP address. Choose a handle that does not identify you, and keep your password safe: without an e-mail address, a lost password cannot be reset.</p>
+  ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
+  <form method="post" action="/signup">
+    ${csrfField(pc)}
+    <label for="handle">Handle</label>
+    <input id="handle" name="handle" required maxlength="30" pattern="[A-Za-z0-9_]{1,30}" autocomplete="username" autocapitalize="none" spellcheck="false" value="${p.values.handle}"${describedBy(f, "handle")}>
+    <p class="hint">1 to 30 letters, digits or underscores.</p>
+    ${fieldError(f, "handle")}
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"${describedBy(f, "password")}>
+    <p class="hint">At least 10 characters. A few random words make a good password.</p>
+    ${fieldError(f, "password")}
+    <label for="password_confirmation">Password again</label>
+    <input id="password_confirmation" name="password_confirmation" type="password" required minlength="10" autocomplete="new-password"${describedBy(f, "password_confirmation")}>
+    ${fieldError(f, "password_confirmation")}
+    ${
+      p.mode === "approval"
+        ? html`<label for="reason">Why would you like to join?</label>
+    <textarea id="reason" name="reason" rows="3" maxlength="1000"${describedBy(f, "reason")}>${p.values.reason}</textarea>
+    ${fieldError(f, "reason")}`
+        : ""
+    }
+    ${
+      p.mode !== "open"
+        ? html`<label for="invite">Invite code${p.mode === "approval" ? " (optional)" : ""}</label>
+    <input id="invite" name="invite" autocomplete="off" spellcheck="false" value="${p.values.invite}"${describedBy(f, "invite")}>
+    ${fieldError(f, "invite")}`
+        : ""
+    }
+    <button type="submit">Sign up</button>
+  </form>
+  <p>Already have an account? <a href="/signin">Sign in</a>.</p>
+</section>`;
+}
+
+export function signInPage(pc: PageContext, p: { handle: string; next: string; error?: string | undefined }): SafeHtml {
+  return html`<section class="panel narrow">
+  <h1>Sign in</h1>
+  ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
+  <form method="post" action="/signin">
+    ${csrfField(pc)}
+    <input type="hidden" name="next" value="${p.next}">
+    <label for="handle">Handle</label>
+    <input id="handle" name="handle" required maxlength="30" autocomplete="username" autocapitalize="none" spellcheck="false" value="${p.handle}">
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" required autocomplete="current-password">
+    <button type="submit">Sign in</button>
+  </form>
+  <p>New here? <a href="/signup">Sign up</a>.</p>
+</section>`;
+}

@@ -1,0 +1,88 @@
+// The page frame every view shares: header navigation, main landmark, footer.
+import type { Account, StaffRole } from "../../domain/account.ts";
+import { html, type SafeHtml } from "./html.ts";
+
+/** What every page needs to know about the request. */
+export interface PageContext {
+  instanceName: string;
+  /** Signed-in account, if any. */
+  me: Account | undefined;
+  roles: readonly StaffRole[];
+  /** The CSRF token for forms on this page. */
+  csrf: string;
+  unread: number;
+  now: Date;
+  /** The current path with query, for "return here" fields. */
+  path: string;
+  notice?: string | undefined;
+}
+
+export function csrfField(pc: PageContext): SafeHtml {
+  return html`<input type="hidden" name="csrf" value="${pc.csrf}">`;
+}
+
+/** A one-button form (like, follow, …) that posts and comes back here. */
+export function actionButton(
+  pc: PageContext,
+  action: string,
+  label: string,
+  options: { pressed?: boolean; className?: string; ariaLabel?: string; extra?: SafeHtml } = {},
+): SafeHtml {
+  return html`<form method="post" action="${action}" class="inline">${csrfField(pc)}<input type="hidden" name="back" value="${pc.path}">${options.extra}<button type="submit" class="${options.className ?? "link"}"${options.pressed === undefined ? "" : html` aria-pressed="${String(options.pressed)}"`}${options.ariaLabel ? html` aria-label="${options.ariaLabel}"` : ""}>${label}</button></form>`;
+}
+
+export function layout(pc: PageContext, title: string, content: SafeHtml, options: { status?: number } = {}): SafeHtml {
+  void options;
+  const me = pc.me;
+  const staff = pc.roles.length > 0;
+  const nav = me
+    ? html`<li><a href="/home">Home</a></li>
+        <li><a href="/local">Local</a></li>
+        <li><a href="/notifications">Notifications${pc.unread > 0 ? html` <span class="badge" aria-label="${pc.unread} unread">${pc.unread}</span>` : ""}</a></li>
+        <li><a href="/search">Search</a></li>
+        <li><a href="/compose">New post</a></li>
+        <li><a href="/@${me.handle}">Profile</a></li>
+        <li><a href="/settings/profile">Settings</a></li>
+        ${staff ? html`<li><a href="/staff">Staff</a></li>` : ""}
+        <li><form method="post" action="/signout" class="inline">${csrfField(pc)}<button type="submit" class="link">Sign out</button></form></li>`
+    : html`<li><a href="/local">Local</a></li>
+        <li><a href="/search">Search</a></li>
+        <li><a href="/signin">Sign in</a></li>
+        <li><a href="/signup">Sign up</a></li>`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${title} · ${pc.instanceName}</title>
+<link rel="stylesheet" href="/static/publius.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site">
+<nav aria-label="Main">
+<a href="/" class="brand">${pc.instanceName}</a>
+<ul>${nav}</ul>
+</nav>
+</header>
+<main id="main">
+${pc.notice ? html`<p class="notice" role="status">${pc.notice}</p>` : ""}
+${content}
+</main>
+<footer class="site">
+<p>${pc.instanceName} runs Publius: no e-mail, no phone number, no IP address is ever kept.</p>
+</footer>
+</body>
+</html>`;
+}
+
+/** Field error text, tied to its input with aria-describedby. */
+export function fieldError(fields: Record<string, string> | undefined, name: string): SafeHtml {
+  const message = fields?.[name];
+  return message ? html`<p class="error" id="${name}-error">${message}</p>` : html``;
+}
+
+export function describedBy(fields: Record<string, string> | undefined, name: string): SafeHtml {
+  return fields?.[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : html``;
+}

@@ -1,0 +1,98 @@
+import type { Account, Relationship } from "../../domain/account.ts";
+import type { Status } from "../../domain/status.ts";
+import { formatDay, plural } from "./format.ts";
+import { html, type SafeHtml } from "./html.ts";
+import { actionButton, type PageContext } from "./page.ts";
+import { pager, statusList } from "./status.ts";
+
+export function profileHeader(pc: PageContext, account: Account, rel: Relationship | undefined): SafeHtml {
+  const isMe = pc.me?.id === account.id;
+  const base = `/accounts/${account.id}`;
+  let actions: SafeHtml = html``;
+  if (pc.me && !isMe && rel) {
+    const follow =
+      rel.blocking || rel.blockedBy
+        ? html``
+        : rel.following
+          ? actionButton(pc, `${base}/unfollow`, "Unfollow", { className: "button secondary" })
+          : rel.requested
+            ? actionButton(pc, `${base}/unfollow`, "Withdraw follow request", { className: "button secondary" })
+            : actionButton(pc, `${base}/follow`, account.locked ? "Ask to follow" : "Follow", { className: "button" });
+    actions = html`<div class="profile-actions">
+      ${follow}
+      ${rel.muting ? actionButton(pc, `${base}/unmute`, "Unmute", { className: "button secondary" }) : actionButton(pc, `${base}/mute`, "Mute", { className: "button secondary" })}
+      ${rel.blocking ? actionButton(pc, `${base}/unblock`, "Unblock", { className: "button secondary" }) : actionButton(pc, `${base}/block`, "Block", { className: "button secondary" })}
+      <a href="${base}/report">Report</a>
+    </div>
+    ${rel.followedBy ? html`<p class="badge">Follows you</p>` : ""}
+    ${rel.requestedBy ? html`<p><a href="/follow-requests">Wants to follow you</a></p>` : ""}`;
+  } else if (isMe) {
+    actions = html`<div class="profile-actions"><a href="/settings/profile" class="button secondary">Edit profile</a></div>`;
+  }
+  return html`<section class="panel profile" aria-labelledby="profile-name">
+  <h1 id="profile-name">${account.displayName || account.handle} <span class="handle">@${account.handle}</span>${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1>
+  ${account.note ? html`<p class="note">${account.note}</p>` : ""}
+  <p class="stats">
+    <span>${plural(account.statusesCount, "post", "posts")}</span> ·
+    <a href="/@${account.handle}/following">${plural(account.followingCount, "following", "following")}</a> ·
+    <a href="/@${account.handle}/followers">${plural(account.followersCount, "follower", "followers")}</a> ·
+    <span>Joined ${formatDay(account.createdDay)}</span>
+  </p>
+  ${actions}
+</section>`;
+}
+
+export function profilePage(
+  pc: PageContext,
+  p: { account: Account; rel: Relationship | undefined; statuses: Status[]; hidden: boolean; withReplies: boolean },
+): SafeHtml {
+  const base = `/@${p.account.handle}`;
+  return html`${profileHeader(pc, p.account, p.rel)}
+<nav class="tabs" aria-label="Posts">
+  <a href="${base}"${p.withReplies ? "" : html` aria-current="page"`}>Posts</a>
+  <a href="${base}?with_replies=1"${p.withReplies ? html` aria-current="page"` : ""}>Posts and replies</a>
+</nav>
+<section aria-label="Posts by @${p.account.handle}">
+${p.hidden ? html`<p class="empty">You cannot see this account's posts.</p>` : statusList(pc, p.statuses, "No posts yet.")}
+${pager(p.withReplies ? `${base}?with_replies=1` : base, p.statuses)}
+</section>`;
+}
+
+export function accountList(
+  pc: PageContext,
+  accounts: Account[],
+  empty: string,
+  extra?: (a: Account) => SafeHtml,
+): SafeHtml {
+  void pc;
+  if (accounts.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<ul class="accounts">${accounts.map(
+    (a) =>
+      html`<li class="account-card"><a href="/@${a.handle}"><strong>${a.displayName || a.handle}</strong> <span class="handle">@${a.handle}</span></a>${a.note ? html`<p class="note">${a.note}</p>` : ""}${extra ? extra(a) : ""}</li>`,
+  )}</ul>`;
+}
+
+export function connectionsPage(
+  pc: PageContext,
+  p: {
+    account: Account;
+    which: "followers" | "following";
+    accounts: Account[];
+    olderId: string | undefined;
+    newerId: string | undefined;
+  },
+): SafeHtml {
+  const base = `/@${p.account.handle}/${p.which}`;
+  const title =
+    p.which === "followers" ? `People following @${p.account.handle}` : `People @${p.account.handle} follows`;
+  return html`<h1>${title}</h1>
+<p><a href="/@${p.account.handle}">Back to the profile</a> · ${p.which === "followers" ? plural(p.account.followersCount, "follower", "followers") : plural(p.account.followingCount, "account", "accounts")}</p>
+${accountList(pc, p.accounts, "Nobody yet.")}
+${p.accounts.length ? html`<nav class="pager" aria-label="Pages">${p.newerId ? html`<a href="${base}?min_id=${p.newerId}" rel="prev">Newer</a>` : ""} ${p.olderId ? html`<a href="${base}?max_id=${p.olderId}" rel="next">Older</a>` : ""}</nav>` : ""}`;
+}
+
+export function followRequestsPage(pc: PageContext, accounts: Account[]): SafeHtml {
+  return html`<h1>Follow requests</h1>
+<p class="intro">Your account is locked: you choose who may follow you and see your followers-only posts.</p>
+${accountList(pc, accounts, "No one is waiting.", (a) => html`<div class="actions">${actionButton(pc, `/follow-requests/${a.id}/authorize`, "Accept", { className: "button" })} ${actionButton(pc, `/follow-requests/${a.id}/reject`, "Reject", { className: "button secondary" })}</div>`)}`;
+}

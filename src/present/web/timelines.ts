@@ -1,0 +1,26 @@
+import type { Status } from "../../domain/status.ts";
+import { composeForm, defaultCompose } from "./compose.ts";
+import { html, type SafeHtml } from "./html.ts";
+import type { PageContext } from "./page.ts";
+import { pager, statusList } from "./status.ts";
+
+export function timelinePage(
+  pc: PageContext,
+  p: {
+    title: string;
+    intro?: string;
+    statuses: Status[];
+    basePath: string;
+    empty: string;
+    compose?: boolean;
+    newer?: boolean;
+  },
+): SafeHtml {
+  return html`<h1>${p.title}</h1>
+${p.intro ? html`<p class="intro">${p.intro}</p>` : ""}
+${p.compose && pc.me ? html`<section class="panel compose" aria-labelledby="compose-heading"><h2 id="compose-heading">New post</h2>${composeForm(pc, { values: defaultCompose() })}</section>` : ""}
+<section aria-label="${p.title} posts">
+${statusList(pc, p.statuses, p.empty)}
+${pager(p.basePath, p.statuses, { hasNewer: p.newer ?? true })}
+</section>`;
+}
