@@ -8,6 +8,9 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { createLogger, type Logger } from "./http/logging.ts";
+import { registerMastodonApi } from "./http/mastodon/plugin.ts";
+import { mastodonRoutes } from "./http/mastodon/routes.ts";
+import { RateLimiter } from "./http/rate-limit.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
 import { profileRoutes } from "./http/web/profiles.ts";
@@ -35,6 +38,8 @@ export const CONTENT_SECURITY_POLICY = [
 
 export interface BuildOptions {
   logger?: Logger;
+  /** Shared by every limit in the app; tests pass their own to inspect it. */
+  limiter?: RateLimiter;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -86,6 +91,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     if (request.headers["if-none-match"] === cssTag) return reply.status(304).send();
     return reply.type("text/css; charset=utf-8").send(css);
   });
+  for (const name of ["avatar.png", "header.png"]) {
+    const png = readFileSync(new URL(`../public/${name}`, import.meta.url));
+    app.get(`/static/${name}`, async (_request, reply) =>
+      reply.header("cache-control", "public, max-age=86400").type("image/png").send(png),
+    );
+  }
 
   // Root level, so the 404 page knows who is signed in too.
   installWebRequestHooks(app, ctx);
@@ -98,6 +109,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     settingsRoutes(web, ctx);
     staffRoutes(web, ctx);
   });
+
+  const limiter = options.limiter ?? new RateLimiter(ctx.clock);
+  await registerMastodonApi(app, ctx, limiter, (api) => mastodonRoutes(api, ctx));
 
   return app;
 }

@@ -12,6 +12,7 @@ import { type EventBus, InProcessEventBus } from "./services/events/bus.ts";
 import { RelationshipService } from "./services/graph/relationships.ts";
 import { ModerationService } from "./services/moderation/moderation.ts";
 import { NotificationService } from "./services/notifications/notifications.ts";
+import { OAuthService } from "./services/oauth/oauth.ts";
 import { SearchService } from "./services/search/search.ts";
 import { InteractionService } from "./services/statuses/interactions.ts";
 import { PostingService } from "./services/statuses/posting.ts";
@@ -30,6 +31,7 @@ export interface Services {
   notifications: NotificationService;
   search: SearchService;
   moderation: ModerationService;
+  oauth: OAuthService;
 }
 
 export interface AppContext {
@@ -78,6 +80,7 @@ export function createContext(options: ContextOptions): AppContext {
       notifications,
       search: new SearchService(deps),
       moderation: new ModerationService(deps),
+      oauth: new OAuthService(deps),
     },
   };
 }

@@ -15,6 +15,9 @@ export interface Account {
   followingCount: number;
   statusesCount: number;
   lastStatusDay: string | null;
+  /** Re-encoded profile images in the media folder, if set. */
+  avatarFile: string | null;
+  headerFile: string | null;
 }
 
 /** Who is asking. Services decide what they may do from this, never from the route they came by. */

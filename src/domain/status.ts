@@ -23,9 +23,29 @@ export interface Status {
   favouritesCount: number;
   mentions: { id: string; handle: string }[];
   tags: string[];
+  media: MediaAttachment[];
   /** Viewer-relative; false for anonymous viewers. */
   favourited: boolean;
   reblogged: boolean;
+  bookmarked: boolean;
+  pinned: boolean;
+}
+
+/** An image attached to a post: re-encoded, metadata stripped, stored under a random name. */
+export interface MediaAttachment {
+  id: string;
+  type: "image" | "gifv";
+  fileName: string;
+  previewFileName: string;
+  contentType: string;
+  width: number;
+  height: number;
+  size: number;
+  description: string | null;
+  focusX: number;
+  focusY: number;
+  /** The post it belongs to; null while it waits to be attached. */
+  statusId: string | null;
 }
 
 export interface StatusEdit {

@@ -31,6 +31,7 @@ export function actionButton(
   return html`<form method="post" action="${action}" class="inline">${csrfField(pc)}<input type="hidden" name="back" value="${pc.path}">${options.extra}<button type="submit" class="${options.className ?? "link"}"${options.pressed === undefined ? "" : html` aria-pressed="${String(options.pressed)}"`}${options.ariaLabel ? html` aria-label="${options.ariaLabel}"` : ""}>${label}</button></form>`;
 }
 
+// The empty data: icon stops browsers from asking for /favicon.ico on every page (a 404 each time).
 export function layout(pc: PageContext, title: string, content: SafeHtml, options: { status?: number } = {}): SafeHtml {
   void options;
   const me = pc.me;
@@ -38,7 +39,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
   const nav = me
     ? html`<li><a href="/home">Home</a></li>
         <li><a href="/local">Local</a></li>
-        <li><a href="/notifications">Notifications${pc.unread > 0 ? html` <span class="badge" aria-label="${pc.unread} unread">${pc.unread}</span>` : ""}</a></li>
+        <li><a href="/notifications">Notifications${pc.unread > 0 ? html` <span class="badge">${pc.unread}<span class="visually-hidden"> unread</span></span>` : ""}</a></li>
         <li><a href="/search">Search</a></li>
         <li><a href="/compose">New post</a></li>
         <li><a href="/@${me.handle}">Profile</a></li>
@@ -57,6 +58,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
 <meta name="referrer" content="no-referrer">
 <title>${title} · ${pc.instanceName}</title>
 <link rel="stylesheet" href="/static/publius.css">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

@@ -147,6 +147,9 @@ export class AccountService {
             following_count: 0,
             statuses_count: 0,
             last_status_day: null,
+            avatar_file: null,
+            header_file: null,
+            default_language: null,
           })
           .execute();
         return (await findAccountById(tx, id)) as Account;

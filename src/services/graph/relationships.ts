@@ -4,7 +4,7 @@ import type { Account, Relationship, Viewer } from "../../domain/account.ts";
 import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
-import type { Tx } from "../../store/store.ts";
+import { isUniqueViolation, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
@@ -79,7 +79,7 @@ export class RelationshipService {
   async follow(viewer: Viewer, targetId: string): Promise<Relationship> {
     const v = viewer.accountId;
     const events: PubliusEvent[] = [];
-    await this.#deps.db.transaction().execute(async (tx) => {
+    const work = this.#deps.db.transaction().execute(async (tx) => {
       const target = await this.#activeTarget(tx, viewer, targetId);
       if ((await this.#has(tx, "blocks", v, targetId)) || (await this.#has(tx, "blocks", targetId, v))) {
         throw forbidden("You cannot follow this account.");
@@ -96,6 +96,7 @@ export class RelationshipService {
       const e = await this.#notifications.add(tx, { accountId: targetId, fromAccountId: v, type: "follow" });
       if (e) events.push(e);
     });
+    await once(work);
     for (const e of events) this.#deps.events.publish(e);
     return this.relationship(viewer, targetId);
   }
@@ -157,7 +158,7 @@ export class RelationshipService {
   /** Blocks: no following either way, neither sees the other's posts. */
   async block(viewer: Viewer, targetId: string): Promise<Relationship> {
     const v = viewer.accountId;
-    await this.#deps.db.transaction().execute(async (tx) => {
+    const work = this.#deps.db.transaction().execute(async (tx) => {
       await this.#activeTarget(tx, viewer, targetId);
       if (await this.#has(tx, "blocks", v, targetId)) return;
       await this.#unfollowEdge(tx, v, targetId);
@@ -173,6 +174,7 @@ export class RelationshipService {
         .execute();
       await tx.insertInto("blocks").values({ account_id: v, target_account_id: targetId }).execute();
     });
+    await once(work);
     return this.relationship(viewer, targetId);
   }
 
@@ -187,11 +189,12 @@ export class RelationshipService {
 
   /** Mutes: the muted account's posts and notifications are hidden from the muter only. */
   async mute(viewer: Viewer, targetId: string): Promise<Relationship> {
-    await this.#deps.db.transaction().execute(async (tx) => {
+    const work = this.#deps.db.transaction().execute(async (tx) => {
       await this.#activeTarget(tx, viewer, targetId);
       if (await this.#has(tx, "mutes", viewer.accountId, targetId)) return;
       await tx.insertInto("mutes").values({ account_id: viewer.accountId, target_account_id: targetId }).execute();
     });
+    await once(work);
     return this.relationship(viewer, targetId);
   }
 
@@ -306,5 +309,17 @@ export class RelationshipService {
       newestId: rows.length ? String(rows[0]?.id) : undefined,
       oldestId: rows.length ? String(rows[rows.length - 1]?.id) : undefined,
     };
+  }
+}
+
+/**
+ * Awaits a transaction that adds an edge. When a concurrent identical request added it first, the
+ * unique pair stops this one (rolled back whole, counters included): one edge is enough.
+ */
+async function once(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
   }
 }

@@ -1,9 +1,11 @@
 // Rows -> Status values, in a fixed number of queries however many posts: authors, reposted posts,
 // mentions, tags, and whether the viewer liked or reposted each.
 
-import type { Status, Visibility } from "../../domain/status.ts";
+import type { Selectable } from "kysely";
+import type { MediaAttachment, Status, Visibility } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
 import { STATUS_COLUMNS, type StatusRow, statusSource } from "../../store/repos/statuses.ts";
+import type { MediaAttachmentsTable } from "../../store/schema/media.ts";
 import type { Queryable } from "../../store/store.ts";
 
 export async function hydrateStatuses(db: Queryable, rows: StatusRow[], viewerId: string | null): Promise<Status[]> {
@@ -21,7 +23,7 @@ export async function hydrateStatuses(db: Queryable, rows: StatusRow[], viewerId
     db,
     all.map((r) => r.account_id),
   );
-  const [mentionRows, tagRows, favRows, reblogRows] = await Promise.all([
+  const [mentionRows, tagRows, favRows, reblogRows, mediaRows, bookmarkRows, pinRows] = await Promise.all([
     db
       .selectFrom("mentions")
       .innerJoin("accounts", "accounts.id", "mentions.account_id")
@@ -50,11 +52,25 @@ export async function hydrateStatuses(db: Queryable, rows: StatusRow[], viewerId
           .where("reblog_of_id", "in", ids)
           .execute()
       : Promise.resolve([]),
+    db.selectFrom("media_attachments").selectAll().where("status_id", "in", ids).orderBy("id").execute(),
+    viewerId
+      ? db
+          .selectFrom("bookmarks")
+          .select("status_id")
+          .where("account_id", "=", viewerId)
+          .where("status_id", "in", ids)
+          .execute()
+      : Promise.resolve([]),
+    db.selectFrom("status_pins").select(["status_id", "account_id"]).where("status_id", "in", ids).execute(),
   ]);
   const mentions = groupBy(mentionRows, (m) => m.status_id);
   const tags = groupBy(tagRows, (t) => t.status_id);
   const favourited = new Set(favRows.map((f) => f.status_id));
   const reblogged = new Set(reblogRows.map((r) => r.reblog_of_id));
+  const media = groupBy(mediaRows, (m) => m.status_id as string);
+  const bookmarked = new Set(bookmarkRows.map((b) => b.status_id));
+  // A pin is the author's own; it shows for everyone.
+  const pinned = new Set(pinRows.map((p) => `${p.account_id}:${p.status_id}`));
 
   const build = (row: StatusRow, reblog: Status | null): Status | undefined => {
     const account = accounts.get(row.account_id);
@@ -78,8 +94,11 @@ export async function hydrateStatuses(db: Queryable, rows: StatusRow[], viewerId
       favouritesCount: row.favourites_count,
       mentions: (mentions.get(row.id) ?? []).map((m) => ({ id: m.id, handle: m.handle })),
       tags: (tags.get(row.id) ?? []).map((t) => t.name).sort(),
+      media: (media.get(row.id) ?? []).map(toMediaAttachment),
       favourited: favourited.has(row.id),
       reblogged: reblogged.has(row.id),
+      bookmarked: bookmarked.has(row.id),
+      pinned: pinned.has(`${row.account_id}:${row.id}`),
     };
   };
   const originalById = new Map<string, Status>();
@@ -95,6 +114,23 @@ export async function hydrateStatuses(db: Queryable, rows: StatusRow[], viewerId
     if (s) out.push(s);
   }
   return out;
+}
+
+export function toMediaAttachment(row: Selectable<MediaAttachmentsTable>): MediaAttachment {
+  return {
+    id: row.id,
+    type: row.type === "gifv" ? "gifv" : "image",
+    fileName: row.file_name,
+    previewFileName: row.preview_file_name,
+    contentType: row.content_type,
+    width: row.width,
+    height: row.height,
+    size: row.size,
+    description: row.description,
+    focusX: row.focus_x,
+    focusY: row.focus_y,
+    statusId: row.status_id,
+  };
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

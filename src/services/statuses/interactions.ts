@@ -46,6 +46,11 @@ export class InteractionService {
       if (target.visibility === "private") {
         throw unprocessable("Followers-only posts cannot be reposted.");
       }
+      // Two racing reposts must not both find "none yet": PostgreSQL holds the original's row until
+      // commit (SQLite already runs one write transaction at a time).
+      if (this.#deps.dialect === "postgres") {
+        await tx.selectFrom("statuses").select("id").where("id", "=", target.id).forUpdate().execute();
+      }
       const existing = await tx
         .selectFrom("statuses")
         .select("id")

@@ -14,7 +14,7 @@ import {
 import { findAccountById } from "../../store/repos/accounts.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
-import type { Queryable, Tx } from "../../store/store.ts";
+import { isUniqueViolation, type Queryable, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
@@ -82,7 +82,7 @@ export class PostingService {
     const events: PubliusEvent[] = [];
     const now = at ?? this.#deps.clock.now();
     const id = this.#deps.ids.next(now);
-    await this.#deps.db.transaction().execute(async (tx) => {
+    const written = this.#deps.db.transaction().execute(async (tx) => {
       let parent: { id: string; account_id: string } | undefined;
       if (input.inReplyToId) {
         parent = await statusSource(tx)
@@ -143,6 +143,13 @@ export class PostingService {
         if (e) events.push(e);
       }
       if (key) {
+        // A key whose 24 hours are over may name a new post.
+        await tx
+          .deleteFrom("idempotency_keys")
+          .where("account_id", "=", viewer.accountId)
+          .where("key", "=", key)
+          .where("expires_at", "<=", this.#deps.clock.now().toISOString())
+          .execute();
         await tx
           .insertInto("idempotency_keys")
           .values({
@@ -154,6 +161,16 @@ export class PostingService {
           .execute();
       }
     });
+    const raced = await written.then(
+      () => undefined,
+      async (e: unknown) => {
+        // The same key raced this request (a double submit) and won: answer with the post it made.
+        const existing = key && isUniqueViolation(e) ? await this.#byIdempotencyKey(viewer, key) : undefined;
+        if (!existing) throw e;
+        return existing;
+      },
+    );
+    if (raced) return raced;
     this.#deps.events.publish({ type: "status.created", statusId: id, authorId: viewer.accountId });
     for (const e of events) this.#deps.events.publish(e);
     return this.#own(viewer, id);

@@ -18,9 +18,27 @@ export const ACCOUNT_COLUMNS = [
   "accounts.following_count",
   "accounts.statuses_count",
   "accounts.last_status_day",
+  "accounts.avatar_file",
+  "accounts.header_file",
 ] as const;
 
-export type PublicAccountRow = Omit<AccountRow, "password_hash" | "handle_lower" | "registration_reason">;
+export type PublicAccountRow = Pick<
+  AccountRow,
+  | "id"
+  | "handle"
+  | "display_name"
+  | "note"
+  | "locked"
+  | "state"
+  | "suspended"
+  | "created_day"
+  | "followers_count"
+  | "following_count"
+  | "statuses_count"
+  | "last_status_day"
+  | "avatar_file"
+  | "header_file"
+>;
 
 export function toAccount(row: PublicAccountRow): Account {
   return {
@@ -36,6 +54,8 @@ export function toAccount(row: PublicAccountRow): Account {
     followingCount: row.following_count,
     statusesCount: row.statuses_count,
     lastStatusDay: row.last_status_day,
+    avatarFile: row.avatar_file,
+    headerFile: row.header_file,
   };
 }
 

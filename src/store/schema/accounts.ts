@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /** A person's account. Deliberately no e-mail, phone, address, IP address or last-seen column. */
 export interface AccountsTable {
   id: string;
@@ -20,6 +22,13 @@ export interface AccountsTable {
   statuses_count: number;
   /** The date (YYYY-MM-DD) of the last post, as Mastodon shows it. */
   last_status_day: string | null;
+  /** Re-encoded image files in the media folder (random names). */
+  avatar_file: string | null;
+  header_file: string | null;
+  /** Posting defaults (Mastodon preferences). */
+  default_visibility: Generated<string>;
+  default_sensitive: Generated<number>;
+  default_language: string | null;
 }
 
 export interface SessionsTable {

@@ -1,9 +1,12 @@
 // The database type: the union of every table's type.
 import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from "./accounts.ts";
 import type { AccountEdgeTable, FavouritesTable } from "./graph.ts";
+import type { MediaAttachmentsTable } from "./media.ts";
 import type { ModerationActionsTable, ReportsTable } from "./moderation.ts";
-import type { NotificationsTable } from "./notifications.ts";
+import type { MarkersTable, NotificationsTable } from "./notifications.ts";
+import type { OAuthAppsTable, OAuthCodesTable, OAuthTokensTable } from "./oauth.ts";
 import type {
+  AccountStatusEdgeTable,
   IdempotencyKeysTable,
   MentionsTable,
   StatusEditsTable,
@@ -31,4 +34,11 @@ export interface Database {
   notifications: NotificationsTable;
   reports: ReportsTable;
   moderation_actions: ModerationActionsTable;
+  oauth_apps: OAuthAppsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_tokens: OAuthTokensTable;
+  bookmarks: AccountStatusEdgeTable;
+  status_pins: AccountStatusEdgeTable;
+  markers: MarkersTable;
+  media_attachments: MediaAttachmentsTable;
 }

@@ -11,3 +11,14 @@ export interface NotificationsTable {
   /** Kept to the hour: when somebody liked or followed is not the public's business. */
   created_at: string;
 }
+
+/** Where the user stopped reading a timeline (Mastodon markers). */
+export interface MarkersTable {
+  account_id: string;
+  /** "home" | "notifications" */
+  timeline: string;
+  last_read_id: string;
+  version: number;
+  /** Kept to the hour. */
+  updated_at: string;
+}

@@ -57,3 +57,10 @@ export interface IdempotencyKeysTable {
   status_id: string;
   expires_at: string;
 }
+
+/** bookmarks and status_pins: a person and a post. */
+export interface AccountStatusEdgeTable {
+  id: Generated<number>;
+  account_id: string;
+  status_id: string;
+}

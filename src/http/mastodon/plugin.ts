@@ -1,0 +1,129 @@
+// The Mastodon client API: body parsing (JSON, form, multipart), bearer-token authentication with
+// scopes, rate-limit headers, Link headers for paging, and the routes.
+import fastifyMultipart from "@fastify/multipart";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../../context.ts";
+import type { Viewer } from "../../domain/account.ts";
+import { PubliusError } from "../../domain/errors.ts";
+import { hasScope } from "../../domain/scopes.ts";
+import type { Authenticated } from "../../services/oauth/oauth.ts";
+import type { Limit, RateLimiter } from "../rate-limit.ts";
+import type { UploadedFile } from "./params.ts";
+
+/** Largest upload (media, avatars): images only, so this is generous. */
+export const MAX_UPLOAD_BYTES = 16 * 1024 * 1024;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    api: Authenticated | undefined;
+  }
+}
+
+export const API_LIMIT: Limit = { max: 300, windowMs: 5 * 60_000 };
+
+/** The user behind the token, with the scope this call needs; Mastodon's status codes otherwise. */
+export function requireUser(request: FastifyRequest, scope: string): Viewer {
+  const api = request.api;
+  if (!api) throw new PubliusError(401, "The access token is invalid");
+  if (!hasScope(api.token.scopes, scope)) throw new PubliusError(403, "This action is outside the authorized scopes");
+  if (!api.viewer) throw new PubliusError(422, "This method requires an authenticated user");
+  return api.viewer;
+}
+
+/** A token (user or app) with the scope, or none at all when the endpoint is public. */
+export function optionalUser(request: FastifyRequest, scope: string): Viewer | null {
+  const api = request.api;
+  if (!api) return null;
+  if (!hasScope(api.token.scopes, scope)) throw new PubliusError(403, "This action is outside the authorized scopes");
+  return api.viewer ?? null;
+}
+
+/** Any valid token, app-only included (e.g. verify app credentials, register an account). */
+export function requireToken(request: FastifyRequest): Authenticated {
+  if (!request.api) throw new PubliusError(401, "The access token is invalid");
+  return request.api;
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  if (typeof h === "string" && /^bearer /i.test(h)) return h.slice(7).trim();
+  return undefined;
+}
+
+/** Sets Link: <…max_id=…>; rel="next", <…min_id=…>; rel="prev" as Mastodon does. */
+export function setLinkHeader(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ids: { newest: string | undefined; oldest: string | undefined },
+): void {
+  if (!ids.newest || !ids.oldest) return;
+  const path = request.url.split("?")[0] ?? "";
+  const query = new URLSearchParams(request.url.includes("?") ? request.url.slice(request.url.indexOf("?") + 1) : "");
+  for (const k of ["max_id", "min_id", "since_id"]) query.delete(k);
+  const link = (key: string, value: string) => {
+    const q = new URLSearchParams(query);
+    q.set(key, value);
+    return `${ctx.config.publicUrl}${path}?${q.toString()}`;
+  };
+  reply.header("link", `<${link("max_id", ids.oldest)}>; rel="next", <${link("min_id", ids.newest)}>; rel="prev"`);
+}
+
+export async function registerMastodonApi(
+  app: FastifyInstance,
+  ctx: AppContext,
+  limiter: RateLimiter,
+  routes: (api: FastifyInstance) => void,
+): Promise<void> {
+  await app.register(async (api) => {
+    await api.register(fastifyMultipart, {
+      limits: { fileSize: MAX_UPLOAD_BYTES, files: 4, fields: 100, fieldSize: 64 * 1024, parts: 110 },
+    });
+
+    api.decorateRequest("api", undefined);
+
+    api.addHook("onRequest", async (request, reply) => {
+      reply.header("cache-control", "private, no-store");
+      const token = bearer(request);
+      request.api = await ctx.services.oauth.authenticate(token);
+      if (token && !request.api) throw new PubliusError(401, "The access token is invalid");
+      const bucket = request.api ? `t:${request.api.token.id}` : `a:${limiter.addressKey(request.ip)}`;
+      const r = limiter.hit(bucket, API_LIMIT);
+      reply.header("x-ratelimit-limit", String(r.limit));
+      reply.header("x-ratelimit-remaining", String(r.remaining));
+      reply.header("x-ratelimit-reset", r.resetAt.toISOString());
+      if (!r.allowed) throw new PubliusError(429, "Too many requests");
+    });
+
+    // Multipart bodies become plain objects, files as UploadedFile; nothing touches the disk here.
+    api.addHook("preValidation", async (request) => {
+      if (!request.isMultipart()) return;
+      const body: Record<string, unknown> = {};
+      const put = (key: string, value: unknown) => {
+        const prev = body[key];
+        if (prev === undefined) body[key] = value;
+        else body[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+      };
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === "file") {
+            const data = await part.toBuffer();
+            const f: UploadedFile = { kind: "file", filename: part.filename, mimetype: part.mimetype, data };
+            put(part.fieldname, f);
+          } else {
+            put(part.fieldname, typeof part.value === "string" ? part.value : String(part.value));
+          }
+        }
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === "FST_REQ_FILE_TOO_LARGE") throw new PubliusError(413, "File is too large");
+        if (code?.startsWith("FST_"))
+          throw new PubliusError(422, "The multipart body is malformed or has too many parts");
+        throw e;
+      }
+      request.body = body;
+    });
+
+    routes(api);
+  });
+}

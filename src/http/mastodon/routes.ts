@@ -1,0 +1,28 @@
+// Every Mastodon API route module, mounted inside the API plugin (src/http/mastodon/plugin.ts).
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../../context.ts";
+import { oauthRoutes } from "./oauth.ts";
+import { streamingRoutes } from "./streaming.ts";
+import { accountRoutes } from "./v1/accounts.ts";
+import { appsRoutes } from "./v1/apps.ts";
+import { collectionRoutes } from "./v1/collections.ts";
+import { instanceRoutes } from "./v1/instance.ts";
+import { mediaRoutes } from "./v1/media.ts";
+import { notificationRoutes } from "./v1/notifications.ts";
+import { statusRoutes } from "./v1/statuses.ts";
+import { timelineRoutes } from "./v1/timelines.ts";
+import { searchRoutes } from "./v2/search.ts";
+
+export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
+  appsRoutes(api, ctx);
+  oauthRoutes(api, ctx);
+  instanceRoutes(api, ctx);
+  accountRoutes(api, ctx);
+  statusRoutes(api, ctx);
+  timelineRoutes(api, ctx);
+  notificationRoutes(api, ctx);
+  collectionRoutes(api, ctx);
+  searchRoutes(api, ctx);
+  mediaRoutes(api, ctx);
+  streamingRoutes(api, ctx);
+}
