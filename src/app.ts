@@ -13,6 +13,7 @@ import { mastodonRoutes } from "./http/mastodon/routes.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
+import { privacyRoutes } from "./http/web/privacy.ts";
 import { profileRoutes } from "./http/web/profiles.ts";
 import { installWebRequestHooks, SignInRequired, sendErrorPage } from "./http/web/request.ts";
 import { settingsRoutes } from "./http/web/settings.ts";
@@ -108,6 +109,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     activityRoutes(web, ctx);
     settingsRoutes(web, ctx);
     staffRoutes(web, ctx);
+    privacyRoutes(web, ctx);
   });
 
   const limiter = options.limiter ?? new RateLimiter(ctx.clock);

@@ -13,6 +13,7 @@ import { RelationshipService } from "./services/graph/relationships.ts";
 import { ModerationService } from "./services/moderation/moderation.ts";
 import { NotificationService } from "./services/notifications/notifications.ts";
 import { OAuthService } from "./services/oauth/oauth.ts";
+import { HoldingsService } from "./services/privacy/holdings.ts";
 import { SearchService } from "./services/search/search.ts";
 import { InteractionService } from "./services/statuses/interactions.ts";
 import { PostingService } from "./services/statuses/posting.ts";
@@ -32,6 +33,7 @@ export interface Services {
   search: SearchService;
   moderation: ModerationService;
   oauth: OAuthService;
+  holdings: HoldingsService;
 }
 
 export interface AppContext {
@@ -81,6 +83,7 @@ export function createContext(options: ContextOptions): AppContext {
       search: new SearchService(deps),
       moderation: new ModerationService(deps),
       oauth: new OAuthService(deps),
+      holdings: new HoldingsService(deps),
     },
   };
 }

@@ -1,0 +1,469 @@
+// The data inventory: every table and column Publius keeps, what it is about a person, why it
+// exists, how long it lives and who can see it. A test compares it with the live schema on both
+// databases, so a migration cannot add a column that this file does not explain. The holdings
+// service ("what we hold about you") and, later, legal productions are computed from it.
+
+/** The categories a legal demand can name (see docs/legal-process.md) and the user's page shows. */
+export type DataCategory =
+  | "public_profile"
+  | "account_login"
+  | "contact"
+  | "network"
+  | "sessions"
+  | "account_timestamps"
+  | "public_content"
+  | "nonpublic_content"
+  | "social_graph"
+  | "activity"
+  | "media"
+  | "moderation"
+  | "legal"
+  | "none";
+
+export interface CategoryInfo {
+  id: DataCategory;
+  title: string;
+  /** Plain words for the user's page and the law-enforcement guidelines. */
+  description: string;
+  /** True when Publius never collects anything of this kind: the answer is always "not collected by design". */
+  notCollected?: boolean;
+}
+
+export const CATEGORIES: readonly CategoryInfo[] = [
+  {
+    id: "public_profile",
+    title: "Public profile",
+    description: "Handle, display name, bio, profile images, whether the account is locked, public counts.",
+  },
+  {
+    id: "account_login",
+    title: "Account identifiers and login",
+    description: "The account's internal id, its handle, and a one-way (argon2id) hash of the password.",
+  },
+  {
+    id: "contact",
+    title: "Contact data",
+    description: "Phone numbers, e-mail addresses, postal addresses, real names.",
+    notCollected: true,
+  },
+  {
+    id: "network",
+    title: "Network data",
+    description: "IP addresses, user agents, device identifiers, access logs with addresses.",
+    notCollected: true,
+  },
+  {
+    id: "sessions",
+    title: "Session records",
+    description:
+      "Signed-in browser sessions and app tokens: one-way hashes, the day each began and the day it ends. No address, device or last use.",
+  },
+  {
+    id: "account_timestamps",
+    title: "Account timestamps",
+    description: "The day the account was made and the date of its latest post. No sign-in or last-seen times exist.",
+  },
+  {
+    id: "public_content",
+    title: "Public content",
+    description: "Public and unlisted posts with their edit history, hashtags and mentions.",
+  },
+  {
+    id: "nonpublic_content",
+    title: "Non-public content",
+    description: "Followers-only posts (with their edit history and mentions). Publius has no private messages.",
+  },
+  {
+    id: "social_graph",
+    title: "Social graph",
+    description: "Whom the account follows, who follows it, follow requests, blocks and mutes.",
+  },
+  {
+    id: "activity",
+    title: "Activity and settings",
+    description: "Likes, bookmarks, pins, notifications, read markers, posting defaults, invite codes made.",
+  },
+  {
+    id: "media",
+    title: "Media",
+    description:
+      "Images the account attached or set as profile images: re-encoded copies without metadata, with their descriptions.",
+  },
+  {
+    id: "moderation",
+    title: "Moderation records",
+    description: "Reports made by or about the account and moderation decisions about it.",
+  },
+  {
+    id: "legal",
+    title: "Legal records",
+    description: "Legal demands naming the account, notices sent to it and its responses.",
+  },
+];
+
+export type Visibility = "public" | "account" | "followers" | "staff" | "nobody";
+
+export interface ColumnEntry {
+  category: DataCategory;
+  purpose: string;
+  retention: string;
+  /** Who can see the value: the public, the account holder, their followers, staff, or nobody (hashes, internals). */
+  visibleTo: Visibility;
+}
+
+export interface TableEntry {
+  table: string;
+  about: string;
+  /** How rows belong to a person (column names), for the holdings service. */
+  ownedBy: readonly string[];
+  /**
+   * Columns withheld when the person is named by the given owner column: what a row says about
+   * somebody else (who reported you, which moderator decided) is that other person's data.
+   */
+  withhold?: Readonly<Record<string, readonly string[]>>;
+  columns: Readonly<Record<string, ColumnEntry>>;
+}
+
+const UNTIL_DELETED = "until the account or the record is deleted";
+const c = (category: DataCategory, purpose: string, visibleTo: Visibility, retention = UNTIL_DELETED): ColumnEntry => ({
+  category,
+  purpose,
+  retention,
+  visibleTo,
+});
+
+const edge = (category: DataCategory, what: string, visibleTo: Visibility): Record<string, ColumnEntry> => ({
+  id: c("none", `order of ${what} (a sequence number, not a time)`, "nobody"),
+  account_id: c(category, `who ${what.split(" ")[0]} is by`, visibleTo),
+  target_account_id: c(category, `whom the ${what} is about`, visibleTo),
+});
+
+export const DATA_INVENTORY: readonly TableEntry[] = [
+  {
+    table: "accounts",
+    about: "A person's account.",
+    ownedBy: ["id"],
+    columns: {
+      id: c("account_login", "internal identifier (random, says nothing about time)", "public"),
+      handle: c("public_profile", "the name others see and mention", "public"),
+      handle_lower: c("account_login", "case-insensitive uniqueness of the handle", "nobody"),
+      display_name: c("public_profile", "shown with posts", "public"),
+      note: c("public_profile", "the self-description", "public"),
+      locked: c("public_profile", "whether follow requests are reviewed", "public"),
+      password_hash: c("account_login", "argon2id hash to check the password at sign-in", "nobody"),
+      state: c("account_login", "active, or pending in approval mode", "staff"),
+      registration_reason: c(
+        "moderation",
+        "why the applicant wants to join (approval mode)",
+        "staff",
+        "until staff decide, then erased",
+      ),
+      suspended: c("moderation", "whether moderators suspended the account", "public"),
+      created_day: c("account_timestamps", "the day the account was made (never a finer time)", "public"),
+      followers_count: c("public_profile", "public count", "public"),
+      following_count: c("public_profile", "public count", "public"),
+      statuses_count: c("public_profile", "public count", "public"),
+      last_status_day: c("account_timestamps", "the date of the latest post, as Mastodon shows it", "public"),
+      avatar_file: c("media", "re-encoded profile image", "public"),
+      header_file: c("media", "re-encoded header image", "public"),
+      default_visibility: c("activity", "posting default", "account"),
+      default_sensitive: c("activity", "posting default", "account"),
+      default_language: c("activity", "posting default", "account"),
+    },
+  },
+  {
+    table: "sessions",
+    about: "Signed-in browser sessions.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("sessions", "lets the user end one session", "account"),
+      token_hash: c("sessions", "SHA-256 of the cookie token; the token itself is never stored", "nobody"),
+      account_id: c("sessions", "whose session", "account"),
+      created_day: c("sessions", "the day the session began", "account", "30 days"),
+      expires_day: c("sessions", "the day the session ends", "account", "30 days"),
+    },
+  },
+  {
+    table: "staff_roles",
+    about: "Who is staff, in which role.",
+    ownedBy: ["account_id"],
+    columns: {
+      account_id: c("account_login", "the staff member", "staff"),
+      role: c("account_login", "admin, legal or moderator", "staff"),
+    },
+  },
+  {
+    table: "invites",
+    about: "Invite codes. Who used a code is never recorded.",
+    ownedBy: ["created_by"],
+    columns: {
+      code: c("activity", "the code to give out", "account"),
+      created_by: c("activity", "who made it (null for the operator)", "account"),
+      max_uses: c("activity", "how many may join with it", "account"),
+      uses: c("activity", "how many have", "account"),
+      expires_day: c("activity", "last valid day", "account", "until it expires or is revoked"),
+      created_day: c("activity", "the day it was made", "account"),
+    },
+  },
+  {
+    table: "statuses",
+    about: "Posts and reposts. Public or followers-only, per row.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("public_content", "time-sortable id: a post's time is public", "public"),
+      account_id: c("public_content", "the author", "public"),
+      in_reply_to_id: c("public_content", "the post answered", "public"),
+      in_reply_to_account_id: c("public_content", "the author answered", "public"),
+      reblog_of_id: c("public_content", "the post reposted", "public"),
+      text: c("public_content", "what the author wrote (non-public for followers-only posts)", "followers"),
+      content: c("public_content", "the same, rendered", "followers"),
+      spoiler_text: c("public_content", "content warning", "followers"),
+      sensitive: c("public_content", "marked sensitive", "followers"),
+      visibility: c("public_content", "public, unlisted or followers-only", "public"),
+      language: c("public_content", "language tag", "followers"),
+      created_at: c("public_content", "when it was published (shown on the post)", "followers"),
+      edited_at: c("public_content", "when it was last edited (shown on the post)", "followers"),
+      replies_count: c("public_content", "public count", "public"),
+      reblogs_count: c("public_content", "public count", "public"),
+      favourites_count: c("public_content", "public count", "public"),
+      search_vector: c("none", "PostgreSQL full-text index of text (derived)", "nobody"),
+    },
+  },
+  {
+    table: "status_edits",
+    about: "Earlier versions of edited posts (shown as the edit history).",
+    ownedBy: [],
+    columns: {
+      id: c("none", "order", "nobody"),
+      status_id: c("public_content", "the post", "followers"),
+      text: c("public_content", "that version's text", "followers"),
+      content: c("public_content", "rendered", "followers"),
+      spoiler_text: c("public_content", "that version's warning", "followers"),
+      sensitive: c("public_content", "that version's flag", "followers"),
+      created_at: c("public_content", "when that version was made (shown in the history)", "followers"),
+    },
+  },
+  {
+    table: "mentions",
+    about: "Who a post mentions.",
+    ownedBy: ["account_id"],
+    columns: {
+      status_id: c("public_content", "the post", "followers"),
+      account_id: c("public_content", "the person mentioned", "followers"),
+    },
+  },
+  {
+    table: "tags",
+    about: "Hashtags (shared by everyone).",
+    ownedBy: [],
+    columns: { id: c("none", "key", "nobody"), name: c("public_content", "the hashtag", "public") },
+  },
+  {
+    table: "status_tags",
+    about: "Which post carries which hashtag.",
+    ownedBy: [],
+    columns: {
+      status_id: c("public_content", "the post", "followers"),
+      tag_id: c("public_content", "the tag", "followers"),
+    },
+  },
+  {
+    table: "idempotency_keys",
+    about: "Stops a double-submitted form or a retried API call from posting twice.",
+    ownedBy: ["account_id"],
+    columns: {
+      account_id: c("activity", "whose request", "nobody", "24 hours"),
+      key: c("activity", "the client's random key", "nobody", "24 hours"),
+      status_id: c("activity", "the post it made", "nobody", "24 hours"),
+      expires_at: c("activity", "when the key may be forgotten (the post's time plus a day)", "nobody", "24 hours"),
+    },
+  },
+  {
+    table: "follows",
+    about: "Who follows whom.",
+    ownedBy: ["account_id", "target_account_id"],
+    columns: edge("social_graph", "follow", "public"),
+  },
+  {
+    table: "follow_requests",
+    about: "Requests to follow locked accounts.",
+    ownedBy: ["account_id", "target_account_id"],
+    columns: edge("social_graph", "follow request", "account"),
+  },
+  {
+    table: "blocks",
+    about: "Blocks.",
+    ownedBy: ["account_id", "target_account_id"],
+    columns: edge("social_graph", "block", "account"),
+  },
+  {
+    table: "mutes",
+    // Being muted is not shown to the muted person: only one's own mutes are one's data.
+    about: "Mutes.",
+    ownedBy: ["account_id"],
+    columns: edge("social_graph", "mute", "account"),
+  },
+  {
+    table: "favourites",
+    about: "Likes.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("none", "order (a sequence number, not a time)", "nobody"),
+      account_id: c("activity", "who liked", "public"),
+      status_id: c("activity", "which post", "public"),
+    },
+  },
+  {
+    table: "notifications",
+    about: "Notifications shown to the account.",
+    ownedBy: ["account_id", "from_account_id"],
+    columns: {
+      id: c("none", "order", "nobody"),
+      account_id: c("activity", "who is notified", "account"),
+      from_account_id: c("activity", "who caused it", "account"),
+      type: c("activity", "mention, follow, like …", "account"),
+      status_id: c("activity", "the post concerned", "account"),
+      read: c("activity", "whether it was seen", "account"),
+      created_at: c("activity", "kept to the hour", "account"),
+    },
+  },
+  {
+    table: "reports",
+    about: "Reports to the moderators.",
+    ownedBy: ["account_id", "target_account_id"],
+    withhold: { target_account_id: ["account_id"] },
+    columns: {
+      id: c("none", "key", "staff"),
+      account_id: c("moderation", "who reported (never shown to the reported person)", "staff"),
+      target_account_id: c("moderation", "who was reported", "staff"),
+      status_id: c("moderation", "the post reported", "staff"),
+      reason: c("moderation", "what the reporter wrote", "staff"),
+      state: c("moderation", "open or resolved", "staff"),
+      created_day: c("moderation", "the day of the report", "staff"),
+    },
+  },
+  {
+    table: "moderation_actions",
+    about: "Every moderation decision (append-only).",
+    ownedBy: ["actor_account_id", "target_account_id"],
+    withhold: { target_account_id: ["actor_account_id"] },
+    columns: {
+      id: c("none", "order", "staff"),
+      actor_account_id: c("moderation", "the staff member who decided", "staff"),
+      action: c("moderation", "what was done", "staff"),
+      target_account_id: c("moderation", "whom it concerned", "staff"),
+      target_status_id: c("moderation", "which post", "staff"),
+      report_id: c("moderation", "the report acted on", "staff"),
+      reason: c("moderation", "why", "staff"),
+      created_at: c("moderation", "when the decision was made", "staff"),
+    },
+  },
+  {
+    table: "oauth_apps",
+    about: "Apps registered for the Mastodon API. Who registered one is not recorded.",
+    ownedBy: [],
+    columns: {
+      id: c("none", "key", "nobody"),
+      name: c("sessions", "shown when the user authorises it", "account"),
+      website: c("sessions", "shown when the user authorises it", "account"),
+      redirect_uris: c("none", "where codes may be sent", "nobody"),
+      scopes: c("none", "what the app may ask for", "nobody"),
+      client_id: c("none", "the app's public id", "nobody"),
+      client_secret_hash: c("none", "SHA-256 of the app's secret", "nobody"),
+      created_day: c("none", "the day the app registered", "nobody"),
+    },
+  },
+  {
+    table: "oauth_codes",
+    about: "Authorisation codes, single use.",
+    ownedBy: ["account_id"],
+    columns: {
+      code_hash: c("sessions", "SHA-256 of the code", "nobody", "10 minutes"),
+      app_id: c("sessions", "the app", "nobody", "10 minutes"),
+      account_id: c("sessions", "who authorised", "nobody", "10 minutes"),
+      scopes: c("sessions", "what was granted", "nobody", "10 minutes"),
+      redirect_uri: c("sessions", "where the code went", "nobody", "10 minutes"),
+      code_challenge: c("sessions", "PKCE challenge", "nobody", "10 minutes"),
+      expires_at: c("sessions", "ten minutes after issue, to the minute", "nobody", "10 minutes"),
+    },
+  },
+  {
+    table: "oauth_tokens",
+    about: "App access tokens.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("sessions", "lets the user revoke it", "account"),
+      token_hash: c("sessions", "SHA-256 of the token; the token is never stored", "nobody"),
+      app_id: c("sessions", "which app", "account"),
+      account_id: c("sessions", "whose token (null for app-only tokens)", "account"),
+      scopes: c("sessions", "what it may do", "account"),
+      created_day: c("sessions", "the day it was made", "account", "until revoked"),
+    },
+  },
+  {
+    table: "bookmarks",
+    about: "Private bookmarks.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("none", "order", "nobody"),
+      account_id: c("activity", "whose bookmark", "account"),
+      status_id: c("activity", "which post", "account"),
+    },
+  },
+  {
+    table: "status_pins",
+    about: "Posts pinned to a profile.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("none", "order", "nobody"),
+      account_id: c("activity", "whose pin", "public"),
+      status_id: c("activity", "which post", "public"),
+    },
+  },
+  {
+    table: "markers",
+    about: "Where the user stopped reading (Mastodon markers).",
+    ownedBy: ["account_id"],
+    columns: {
+      account_id: c("activity", "whose marker", "account"),
+      timeline: c("activity", "home or notifications", "account"),
+      last_read_id: c("activity", "the last item read", "account"),
+      version: c("activity", "update counter", "account"),
+      updated_at: c("activity", "kept to the hour", "account"),
+    },
+  },
+  {
+    table: "media_attachments",
+    about: "Attached images, re-encoded without metadata.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("media", "key (random)", "followers"),
+      account_id: c("media", "who uploaded it", "followers"),
+      status_id: c("media", "the post it belongs to", "followers"),
+      type: c("media", "image or animation", "followers"),
+      file_name: c("media", "random file name", "followers"),
+      preview_file_name: c("media", "random preview file name", "followers"),
+      content_type: c("media", "format of the re-encoded file", "followers"),
+      width: c("media", "pixels", "followers"),
+      height: c("media", "pixels", "followers"),
+      size: c("media", "bytes", "followers"),
+      description: c("media", "alt text", "followers"),
+      focus_x: c("media", "focal point", "followers"),
+      focus_y: c("media", "focal point", "followers"),
+      created_day: c("media", "the day of upload (unattached uploads are purged after a day)", "account"),
+    },
+  },
+];
+
+/** Tables that hold nothing about anyone (bookkeeping and derived search indexes). */
+export const INTERNAL_TABLES: readonly { pattern: RegExp; why: string }[] = [
+  { pattern: /^publius_migrations$/, why: "which migrations ran" },
+  {
+    pattern: /^statuses_fts(_data|_idx|_docsize|_config|_content)?$/,
+    why: "SQLite full-text index derived from posts",
+  },
+];
+
+export function categoryInfo(id: DataCategory): CategoryInfo | undefined {
+  return CATEGORIES.find((c) => c.id === id);
+}

@@ -1,0 +1,73 @@
+// The data inventory and the live schema say the same thing, on SQLite and on PostgreSQL.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { sql } from "kysely";
+import { CATEGORIES, DATA_INVENTORY, INTERNAL_TABLES } from "../../src/domain/data-inventory.ts";
+import { createTestContext, type TestContext } from "../helpers/context.ts";
+
+let ctx: TestContext;
+before(async () => {
+  ctx = await createTestContext();
+});
+after(() => ctx.destroy());
+
+async function liveSchema(): Promise<Map<string, Set<string>>> {
+  let schema: string | undefined;
+  if (ctx.store.dialect === "postgres") {
+    const r = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(ctx.store.db);
+    schema = r.rows[0]?.s;
+  }
+  const tables = await ctx.store.db.introspection.getTables();
+  const out = new Map<string, Set<string>>();
+  for (const t of tables) {
+    if (schema !== undefined && t.schema !== schema) continue;
+    out.set(t.name, new Set(t.columns.map((c) => c.name)));
+  }
+  return out;
+}
+
+test("every column in the live schema is in the data inventory", async () => {
+  const live = await liveSchema();
+  const missing: string[] = [];
+  for (const [table, columns] of live) {
+    if (INTERNAL_TABLES.some((i) => i.pattern.test(table))) continue;
+    const entry = DATA_INVENTORY.find((e) => e.table === table);
+    if (!entry) {
+      missing.push(`${table} (whole table)`);
+      continue;
+    }
+    for (const column of columns) if (!(column in entry.columns)) missing.push(`${table}.${column}`);
+  }
+  assert.deepEqual(missing, [], "add these to src/domain/data-inventory.ts and docs/data-inventory.md");
+});
+
+test("every column the inventory names exists in the live schema", async () => {
+  const live = await liveSchema();
+  const stale: string[] = [];
+  for (const entry of DATA_INVENTORY) {
+    const columns = live.get(entry.table);
+    if (!columns) {
+      stale.push(`${entry.table} (whole table)`);
+      continue;
+    }
+    for (const column of Object.keys(entry.columns)) {
+      // The tsvector column exists only on PostgreSQL (SQLite indexes posts in an FTS5 table).
+      if (entry.table === "statuses" && column === "search_vector" && ctx.store.dialect === "sqlite") continue;
+      if (!columns.has(column)) stale.push(`${entry.table}.${column}`);
+    }
+    for (const owner of entry.ownedBy) assert.ok(columns.has(owner), `${entry.table}.${owner} (ownedBy) exists`);
+  }
+  assert.deepEqual(stale, []);
+});
+
+test("nothing in the schema has a place for contact or network data", async () => {
+  const live = await liveSchema();
+  const forbidden = /(e_?mail|phone|address|(^|_)ip(_|$)|user_?agent|last_(seen|sign_?in|login|used)|remote_addr|device)/i;
+  for (const [table, columns] of live) {
+    for (const column of columns) assert.doesNotMatch(`${table}.${column}`, forbidden);
+  }
+  for (const id of ["contact", "network"] as const) {
+    assert.equal(CATEGORIES.find((c) => c.id === id)?.notCollected, true);
+    assert.ok(DATA_INVENTORY.every((t) => Object.values(t.columns).every((c) => c.category !== id)));
+  }
+});
