@@ -62,7 +62,8 @@ test("every column the inventory names exists in the live schema", async () => {
 
 test("nothing in the schema has a place for contact or network data", async () => {
   const live = await liveSchema();
-  const forbidden = /(e_?mail|phone|address|(^|_)ip(_|$)|user_?agent|last_(seen|sign_?in|login|used)|remote_addr|device)/i;
+  const forbidden =
+    /(e_?mail|phone|address|(^|_)ip(_|$)|user_?agent|last_(seen|sign_?in|login|used)|remote_addr|device)/i;
   for (const [table, columns] of live) {
     for (const column of columns) assert.doesNotMatch(`${table}.${column}`, forbidden);
   }
@@ -70,4 +71,11 @@ test("nothing in the schema has a place for contact or network data", async () =
     assert.equal(CATEGORIES.find((c) => c.id === id)?.notCollected, true);
     assert.ok(DATA_INVENTORY.every((t) => Object.values(t.columns).every((c) => c.category !== id)));
   }
+});
+
+test("docs/data-inventory.md is the one generated from the inventory (npm run docs)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { dataInventoryMarkdown } = await import("../../src/present/docs/data-inventory.ts");
+  const onDisk = readFileSync(new URL("../../docs/data-inventory.md", import.meta.url), "utf8");
+  assert.equal(onDisk, dataInventoryMarkdown(), "run `npm run docs` and commit the result");
 });
