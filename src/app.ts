@@ -49,7 +49,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     // Fastify's own logger would record addresses and URLs: Publius logs through its own hook.
     logger: false,
     bodyLimit: BODY_LIMIT,
-    trustProxy: false,
+    // X-Forwarded-For only from configured proxies; the address never leaves memory either way.
+    trustProxy: ctx.config.trustedProxies.length ? ctx.config.trustedProxies : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Request ids must not be derived from anything the client sends.
     genReqId: () => "",

@@ -1,6 +1,7 @@
 // Environment (and an optional JSON file) -> one validated, typed Config, read once at start.
 // Nothing else in Publius reads process.env.
 import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { resolve } from "node:path";
 
 export type RegistrationMode = "open" | "approval" | "invite";
@@ -18,6 +19,11 @@ export interface Config {
   instanceName: string;
   /** Log level for the request logger: "info" logs one line per request; "silent" none. */
   logLevel: "info" | "warn" | "error" | "silent";
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges). Empty: the header
+   * is ignored. Either way the address is used only in memory, for rate limits.
+   */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {
@@ -34,6 +40,7 @@ const KEYS = {
   PUBLIUS_USERS_MAY_INVITE: "usersMayInvite",
   PUBLIUS_INSTANCE_NAME: "instanceName",
   PUBLIUS_LOG_LEVEL: "logLevel",
+  PUBLIUS_TRUSTED_PROXIES: "trustedProxies",
 } as const;
 
 type RawConfig = Partial<Record<keyof typeof KEYS, string>>;
@@ -94,6 +101,7 @@ function parseConfig(raw: RawConfig): Config {
     usersMayInvite: parseBool("PUBLIUS_USERS_MAY_INVITE", raw.PUBLIUS_USERS_MAY_INVITE ?? "false"),
     instanceName: raw.PUBLIUS_INSTANCE_NAME ?? "Publius",
     logLevel: logLevel as Config["logLevel"],
+    trustedProxies: parseProxies(raw.PUBLIUS_TRUSTED_PROXIES ?? ""),
   };
 }
 
@@ -125,6 +133,23 @@ function parsePublicUrl(value: string): string {
     throw new ConfigError("PUBLIUS_PUBLIC_URL must be an origin without a path (e.g. https://example.org)");
   }
   return url.origin;
+}
+
+function parseProxies(value: string): string[] {
+  const list = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of list) {
+    const [address, bits, extra] = item.split("/");
+    const ok =
+      extra === undefined &&
+      address !== undefined &&
+      (isIP(address) !== 0 || address === "loopback") &&
+      (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(address) === 6 ? 128 : 32)));
+    if (!ok) throw new ConfigError(`PUBLIUS_TRUSTED_PROXIES: "${item}" is not an address or CIDR range`);
+  }
+  return list;
 }
 
 function hostForUrl(host: string): string {

@@ -72,7 +72,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
       return reply.redirect(next, 303);
     } catch (e) {
-      if (!(e instanceof PubliusError) || (e.status !== 401 && e.status !== 403)) throw e;
+      if (!(e instanceof PubliusError) || ![401, 403, 429].includes(e.status)) throw e;
       return sendPage(
         ctx,
         request,

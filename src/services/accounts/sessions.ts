@@ -8,6 +8,7 @@ import { randomId, randomToken } from "../../domain/ids.ts";
 import { ACCOUNT_COLUMNS, rolesOf, toAccount } from "../../store/repos/accounts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { PasswordHasher } from "./passwords.ts";
+import { SignInThrottle } from "./sign-in-throttle.ts";
 
 export const SESSION_DAYS = 30;
 
@@ -34,9 +35,11 @@ let dummyHash: Promise<string> | undefined;
 export class SessionService {
   readonly #deps: ServiceDeps;
   readonly #passwords: PasswordHasher;
+  readonly #throttle: SignInThrottle;
   constructor(deps: ServiceDeps, passwords: PasswordHasher) {
     this.#deps = deps;
     this.#passwords = passwords;
+    this.#throttle = new SignInThrottle(deps.clock);
   }
 
   /** Checks handle and password; returns the new session's token (for the cookie) and the account. */
@@ -51,9 +54,19 @@ export class SessionService {
       await this.#passwords.verify(await dummyHash, password);
       throw new PubliusError(401, "That handle and password do not match.");
     }
+    const wait = this.#throttle.waitFor(row.id);
+    if (wait > 0) {
+      const minutes = Math.max(1, Math.ceil(wait / 60_000));
+      throw new PubliusError(
+        429,
+        `Too many failed sign-ins for this account. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+      );
+    }
     if (!(await this.#passwords.verify(row.password_hash, password))) {
+      this.#throttle.failed(row.id);
       throw new PubliusError(401, "That handle and password do not match.");
     }
+    this.#throttle.succeeded(row.id);
     if (row.state === "pending") throw new PubliusError(403, "Your application is still waiting for the staff.");
     if (row.suspended === 1) throw new PubliusError(403, "This account is suspended.");
     const token = await this.create(row.id);
