@@ -2,9 +2,14 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { holdingsPage } from "../../present/web/privacy.ts";
+import { privacyPolicyPage } from "../../present/web/privacy-policy.ts";
 import { sendPage, signedIn } from "./request.ts";
 
 export function privacyRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get("/privacy", async (request, reply) =>
+    sendPage(ctx, request, reply, "Privacy policy", (pc) => privacyPolicyPage(pc)),
+  );
+
   app.get("/settings/privacy", async (request, reply) => {
     const { viewer } = signedIn(request);
     const holdings = await ctx.services.holdings.forAccount(viewer.accountId);

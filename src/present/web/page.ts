@@ -73,7 +73,7 @@ ${pc.notice ? html`<p class="notice" role="status">${pc.notice}</p>` : ""}
 ${content}
 </main>
 <footer class="site">
-<p>${pc.instanceName} runs Publius: no e-mail, no phone number, no IP address is ever kept.</p>
+<p>${pc.instanceName} runs Publius: no e-mail, no phone number, no IP address is ever kept. <a href="/privacy">Privacy policy</a></p>
 </footer>
 </body>
 </html>`;
