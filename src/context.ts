@@ -5,18 +5,23 @@ import { TimeIds } from "./domain/ids.ts";
 import { AccountService } from "./services/accounts/accounts.ts";
 import { InviteService } from "./services/accounts/invites.ts";
 import { type PasswordCost, PasswordHasher } from "./services/accounts/passwords.ts";
+import { PreferencesService } from "./services/accounts/preferences.ts";
 import { SessionService } from "./services/accounts/sessions.ts";
 import { StaffService } from "./services/accounts/staff.ts";
 import type { ServiceDeps } from "./services/deps.ts";
 import { type EventBus, InProcessEventBus } from "./services/events/bus.ts";
 import { RelationshipService } from "./services/graph/relationships.ts";
+import { InstanceService } from "./services/instance/instance.ts";
+import { MarkerService } from "./services/markers/markers.ts";
 import { ModerationService } from "./services/moderation/moderation.ts";
 import { NotificationService } from "./services/notifications/notifications.ts";
 import { OAuthService } from "./services/oauth/oauth.ts";
 import { HoldingsService } from "./services/privacy/holdings.ts";
 import { SearchService } from "./services/search/search.ts";
+import { CollectionService } from "./services/statuses/collections.ts";
 import { InteractionService } from "./services/statuses/interactions.ts";
 import { PostingService } from "./services/statuses/posting.ts";
+import { SchedulingService } from "./services/statuses/scheduling.ts";
 import { TimelineService } from "./services/timelines/timelines.ts";
 import type { Store } from "./store/store.ts";
 
@@ -25,8 +30,12 @@ export interface Services {
   invites: InviteService;
   sessions: SessionService;
   staff: StaffService;
+  preferences: PreferencesService;
+  instance: InstanceService;
   posting: PostingService;
   interactions: InteractionService;
+  collections: CollectionService;
+  markers: MarkerService;
   timelines: TimelineService;
   relationships: RelationshipService;
   notifications: NotificationService;
@@ -34,6 +43,7 @@ export interface Services {
   moderation: ModerationService;
   oauth: OAuthService;
   holdings: HoldingsService;
+  scheduling: SchedulingService;
 }
 
 export interface AppContext {
@@ -65,18 +75,24 @@ export function createContext(options: ContextOptions): AppContext {
   const passwords = new PasswordHasher(options.passwordCost);
   const invites = new InviteService(deps);
   const notifications = new NotificationService(deps);
+  const posting = new PostingService(deps, notifications);
+  const accounts = new AccountService(deps, passwords, invites);
   return {
     config: options.config,
     store: options.store,
     clock,
     events,
     services: {
-      accounts: new AccountService(deps, passwords, invites),
+      accounts,
       invites,
       sessions: new SessionService(deps, passwords),
       staff: new StaffService(deps),
-      posting: new PostingService(deps, notifications),
+      preferences: new PreferencesService(deps, accounts),
+      instance: new InstanceService(deps),
+      posting,
       interactions: new InteractionService(deps, notifications),
+      collections: new CollectionService(deps),
+      markers: new MarkerService(deps, notifications),
       timelines: new TimelineService(deps),
       relationships: new RelationshipService(deps, notifications),
       notifications,
@@ -84,6 +100,7 @@ export function createContext(options: ContextOptions): AppContext {
       moderation: new ModerationService(deps),
       oauth: new OAuthService(deps),
       holdings: new HoldingsService(deps),
+      scheduling: new SchedulingService(deps, posting),
     },
   };
 }

@@ -32,6 +32,23 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   const timer = setInterval(housekeeping, HOUR);
   timer.unref();
 
+  // Delayed and scheduled posts: the queue is in the database, so a restart loses nothing.
+  let publishing = false;
+  const publishDue = async () => {
+    if (publishing) return;
+    publishing = true;
+    try {
+      await ctx.services.scheduling.publishDue();
+    } catch (e) {
+      logger.error("publishing scheduled posts failed", e);
+    } finally {
+      publishing = false;
+    }
+  };
+  await publishDue();
+  const publisher = setInterval(publishDue, 15_000);
+  publisher.unref();
+
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -44,6 +61,7 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   const close = () => {
     closing ??= (async () => {
       clearInterval(timer);
+      clearInterval(publisher);
       // Stops accepting, lets requests in flight finish, then closes the database.
       await app.close();
       await store.close();

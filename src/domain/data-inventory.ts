@@ -71,7 +71,8 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   {
     id: "nonpublic_content",
     title: "Non-public content",
-    description: "Followers-only posts (with their edit history and mentions). Publius has no private messages.",
+    description:
+      "Followers-only posts (with their edit history and mentions) and posts waiting to be published. Publius has no private messages.",
   },
   {
     id: "social_graph",
@@ -169,6 +170,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       default_visibility: c("activity", "posting default", "account"),
       default_sensitive: c("activity", "posting default", "account"),
       default_language: c("activity", "posting default", "account"),
+      post_delay: c("activity", "random publishing delay for every post (off, 15 min, 1 h, 6 h)", "account"),
     },
   },
   {
@@ -451,6 +453,17 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       focus_x: c("media", "focal point", "followers"),
       focus_y: c("media", "focal point", "followers"),
       created_day: c("media", "the day of upload (unattached uploads are purged after a day)", "account"),
+    },
+  },
+  {
+    table: "scheduled_statuses",
+    about: "Posts waiting to be published (delayed or scheduled). When they were written is not kept.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("nonpublic_content", "key (random)", "account", "until published or cancelled"),
+      account_id: c("nonpublic_content", "the author", "account", "until published or cancelled"),
+      params: c("nonpublic_content", "what the post will say", "account", "until published or cancelled"),
+      scheduled_at: c("nonpublic_content", "when it is due, to the minute", "account", "until published or cancelled"),
     },
   },
 ];

@@ -19,6 +19,11 @@ export interface TestContext extends AppContext {
   dataDir: string;
   /** Closes the store and removes the schema / folder. */
   destroy(): Promise<void>;
+  /**
+   * A restart: closes the store and returns a new context on the same database (needs
+   * `sqliteFile: true` on SQLite) with the same clock. Destroy the returned one, not this.
+   */
+  restart(): Promise<TestContext>;
 }
 
 export interface TestContextOptions {
@@ -44,6 +49,17 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     await client.query(`CREATE SCHEMA ${schema}`);
     await client.end();
   }
+  const clock = new ManualClock(options.clockStart);
+  return open(config, dataDir, schema, clock, options);
+}
+
+async function open(
+  config: Config,
+  dataDir: string,
+  schema: string | undefined,
+  clock: ManualClock,
+  options: TestContextOptions,
+): Promise<TestContext> {
   const store = await openStore({
     databaseUrl: TEST_DATABASE_URL,
     sqlitePath: TEST_DATABASE_URL ? undefined : options.sqliteFile ? join(dataDir, "publius.sqlite") : ":memory:",
@@ -51,12 +67,16 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     pgPoolSize: 4,
   } as Parameters<typeof openStore>[0]);
   await migrate(store);
-  const clock = new ManualClock(options.clockStart);
   const ctx = createContext({ config, store, clock, passwordCost: TEST_COST });
   return {
     ...ctx,
     clock,
     dataDir,
+    async restart() {
+      if (!TEST_DATABASE_URL && !options.sqliteFile) throw new Error("restart() needs sqliteFile: true on SQLite");
+      await store.close();
+      return open(config, dataDir, schema, clock, options);
+    },
     async destroy() {
       await store.close();
       if (schema && TEST_DATABASE_URL) {

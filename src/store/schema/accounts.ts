@@ -29,6 +29,8 @@ export interface AccountsTable {
   default_visibility: Generated<string>;
   default_sensitive: Generated<number>;
   default_language: string | null;
+  /** "off" | "15m" | "1h" | "6h": random publishing delay for every post. */
+  post_delay: Generated<string>;
 }
 
 export interface SessionsTable {

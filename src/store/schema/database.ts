@@ -9,6 +9,7 @@ import type {
   AccountStatusEdgeTable,
   IdempotencyKeysTable,
   MentionsTable,
+  ScheduledStatusesTable,
   StatusEditsTable,
   StatusesTable,
   StatusTagsTable,
@@ -41,4 +42,5 @@ export interface Database {
   status_pins: AccountStatusEdgeTable;
   markers: MarkersTable;
   media_attachments: MediaAttachmentsTable;
+  scheduled_statuses: ScheduledStatusesTable;
 }

@@ -64,3 +64,13 @@ export interface AccountStatusEdgeTable {
   account_id: string;
   status_id: string;
 }
+
+/** A post waiting to be published (delayed or scheduled). */
+export interface ScheduledStatusesTable {
+  id: string;
+  account_id: string;
+  /** JSON: text, spoiler_text, sensitive, visibility, in_reply_to_id, language, media_ids. */
+  params: string;
+  /** When it is due, to the minute. */
+  scheduled_at: string;
+}
