@@ -13,6 +13,8 @@ export interface Config {
   /** postgres://… selects PostgreSQL; undefined means SQLite in dataDir. */
   databaseUrl: string | undefined;
   publicUrl: string;
+  /** The site's .onion origin, if it has one: adds Onion-Location and serves onion links on the onion host. */
+  onionUrl: string | undefined;
   registration: RegistrationMode;
   /** Whether ordinary users may create invite codes (staff always may). */
   usersMayInvite: boolean;
@@ -36,6 +38,7 @@ const KEYS = {
   PUBLIUS_DATA_DIR: "dataDir",
   PUBLIUS_DATABASE_URL: "databaseUrl",
   PUBLIUS_PUBLIC_URL: "publicUrl",
+  PUBLIUS_ONION_URL: "onionUrl",
   PUBLIUS_REGISTRATION: "registration",
   PUBLIUS_USERS_MAY_INVITE: "usersMayInvite",
   PUBLIUS_INSTANCE_NAME: "instanceName",
@@ -83,6 +86,12 @@ function parseConfig(raw: RawConfig): Config {
     throw new ConfigError("PUBLIUS_DATABASE_URL must start with postgres:// or postgresql://");
   }
   const publicUrl = parsePublicUrl(raw.PUBLIUS_PUBLIC_URL ?? `http://${hostForUrl(host)}:${port}`);
+  let onionUrl: string | undefined;
+  if (raw.PUBLIUS_ONION_URL) {
+    onionUrl = parseOrigin("PUBLIUS_ONION_URL", raw.PUBLIUS_ONION_URL);
+    if (!new URL(onionUrl).hostname.endsWith(".onion"))
+      throw new ConfigError("PUBLIUS_ONION_URL must be a .onion address");
+  }
   const registration = raw.PUBLIUS_REGISTRATION ?? "open";
   if (registration !== "open" && registration !== "approval" && registration !== "invite") {
     throw new ConfigError(`PUBLIUS_REGISTRATION must be open, approval or invite (got "${registration}")`);
@@ -97,6 +106,7 @@ function parseConfig(raw: RawConfig): Config {
     dataDir,
     databaseUrl,
     publicUrl,
+    onionUrl,
     registration,
     usersMayInvite: parseBool("PUBLIUS_USERS_MAY_INVITE", raw.PUBLIUS_USERS_MAY_INVITE ?? "false"),
     instanceName: raw.PUBLIUS_INSTANCE_NAME ?? "Publius",
@@ -120,17 +130,21 @@ function parseBool(name: string, value: string): boolean {
 }
 
 function parsePublicUrl(value: string): string {
+  return parseOrigin("PUBLIUS_PUBLIC_URL", value);
+}
+
+function parseOrigin(name: string, value: string): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`PUBLIUS_PUBLIC_URL must be an absolute URL (got "${value}")`);
+    throw new ConfigError(`${name} must be an absolute URL (got "${value}")`);
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigError("PUBLIUS_PUBLIC_URL must use http or https");
+    throw new ConfigError(`${name} must use http or https`);
   }
   if (url.pathname !== "/" || url.search || url.hash) {
-    throw new ConfigError("PUBLIUS_PUBLIC_URL must be an origin without a path (e.g. https://example.org)");
+    throw new ConfigError(`${name} must be an origin without a path (e.g. https://example.org)`);
   }
   return url.origin;
 }
