@@ -1,5 +1,5 @@
 // The `publius` command: serve, migrate, staff, invite, backup.
-import { existsSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { backup } from "node:sqlite";
 import { parseArgs } from "node:util";
@@ -10,6 +10,7 @@ import { PubliusError } from "../domain/errors.ts";
 import { randomToken } from "../domain/ids.ts";
 import { serve } from "../main.ts";
 import { migrate, openStore } from "../store/store.ts";
+import { LEGAL_HELP, legalCommand } from "./legal.ts";
 
 const HELP = `publius — a microblogging server with nothing to unmask
 
@@ -22,7 +23,7 @@ Usage:
   publius invite create [--uses N|unlimited] [--days N]
                                          make an invite code (operator)
   publius backup <file>                  consistent online copy of the SQLite database
-  publius --help                         this text
+${LEGAL_HELP}  publius --help                         this text
 
 Configuration comes from the environment (PUBLIUS_PORT, PUBLIUS_HOST, PUBLIUS_DATA_DIR,
 PUBLIUS_DATABASE_URL, PUBLIUS_PUBLIC_URL, PUBLIUS_REGISTRATION, …) or a JSON file named by
@@ -67,6 +68,11 @@ export async function runCli(
       return inviteCommand(config, rest, out);
     case "backup":
       return backupCommand(config, rest, out);
+    case "demand":
+    case "production":
+    case "audit":
+    case "second-factor":
+      return legalCommand(config, command, rest, out);
     default:
       throw new UsageError(`Unknown command "${command}". Run publius --help.`);
   }
@@ -98,6 +104,11 @@ async function staffCommand(config: Config, args: string[], out: (s: string) => 
   }
   const roles = values.role ?? [];
   if (roles.length === 0) throw new UsageError(`Give at least one --role (${STAFF_ROLES.join(", ")}).`);
+  // Checked before anything is written: a refused role must not leave a new account behind.
+  const unknown = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
+  if (unknown.length) {
+    throw new UsageError(`Unknown role ${unknown.join(", ")}: a role is one of ${STAFF_ROLES.join(", ")}.`);
+  }
   return withContext(config, async (ctx) => {
     let password: string | undefined;
     if (!(await ctx.services.accounts.byHandle(handle))) {
@@ -142,14 +153,23 @@ async function backupCommand(config: Config, args: string[], out: (s: string) =>
   const target = resolve(file);
   if (existsSync(target) && !values.force)
     throw new UsageError(`${target} exists; choose another name or add --force.`);
+  const live = resolve(config.dataDir, "publius.sqlite");
+  if ([live, `${live}-wal`, `${live}-shm`].includes(target)) {
+    throw new UsageError(`${target} is the live database itself; choose another name.`);
+  }
   const store = await openStore({ dataDir: config.dataDir });
+  // Written beside the target, then renamed over it: --force replaces whatever the file was (even
+  // one that is not a database), and a failed backup leaves the old file as it was.
+  const partial = `${target}.partial-${randomToken(6)}`;
   try {
     await migrate(store);
     if (!store.sqlite) throw new UsageError("no SQLite database open");
     // SQLite's online backup: a consistent copy even while the server is writing.
-    const pages = await backup(store.sqlite, target);
+    const pages = await backup(store.sqlite, partial);
+    renameSync(partial, target);
     out(`Backed up ${pages} pages to ${target}\n`);
   } finally {
+    rmSync(partial, { force: true });
     await store.close();
   }
   return 0;

@@ -61,3 +61,20 @@ export function randomId(): string {
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
 }
+
+/**
+ * A database sequence number (reports, notifications, rows of the graph) from text, or undefined when
+ * the text cannot be one: a look-up by it then finds nothing instead of failing in the database.
+ */
+export function parseSerial(value: string): number | undefined {
+  return /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * A paging bound (max_id, since_id, min_id) on a sequence number. Digits beyond any real value are
+ * clamped rather than passed on, which PostgreSQL's bigint would refuse with an error.
+ */
+export function serialBound(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Math.min(Number(value), Number.MAX_SAFE_INTEGER);
+}

@@ -5,6 +5,8 @@ import { PubliusError } from "../domain/errors.ts";
 import type { Logger } from "./logging.ts";
 
 export function isApiRequest(request: FastifyRequest): boolean {
+  // /oauth/authorize is the consent page: people see its errors as pages.
+  if (request.url.startsWith("/oauth/authorize")) return false;
   return (
     request.url.startsWith("/api/") || request.url.startsWith("/oauth/") || request.url.startsWith("/.well-known/")
   );

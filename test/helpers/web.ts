@@ -1,9 +1,12 @@
 // A tiny browser over app.inject(): keeps cookies, reads the CSRF token, submits forms.
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../../src/app.ts";
 import { createLogger } from "../../src/http/logging.ts";
-import { PASSWORD } from "../fixtures/accounts.ts";
-import type { TestContext } from "./context.ts";
+import { type FixtureName, PASSWORD, type Person, person } from "../fixtures/accounts.ts";
+import { createTestContext, type TestContext, type TestContextOptions } from "./context.ts";
+import { freshContexts } from "./fresh.ts";
 
 export class WebClient {
   readonly app: FastifyInstance;
@@ -38,12 +41,22 @@ export class WebClient {
   ): Promise<LightMyRequestResponse> {
     if (!this.cookies.has("publius_csrf")) await this.get("/signin");
     const body = new URLSearchParams({ csrf: options.csrf ?? this.csrf, ...form }).toString();
+    return this.send("POST", url, body, { "content-type": "application/x-www-form-urlencoded" });
+  }
+
+  /** Sends a request with this client's cookies and a body exactly as given (for malformed input). */
+  async send(
+    method: "GET" | "POST",
+    url: string,
+    payload: string | Buffer | undefined,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const res = await this.app.inject({
-      method: "POST",
+      method,
       url,
       cookies: Object.fromEntries(this.cookies),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: body,
+      headers,
+      ...(payload === undefined ? {} : { payload }),
     });
     this.#remember(res);
     return res;
@@ -60,6 +73,17 @@ export class WebClient {
   async signIn(handle: string, password = PASSWORD): Promise<LightMyRequestResponse> {
     return this.post("/signin", { handle, password });
   }
+
+  /** Publishes a post through the compose form and returns its id (throws unless it was published). */
+  async publish(text: string, extra: Record<string, string> = {}): Promise<string> {
+    const res = await this.post("/statuses", { text, visibility: "public", idempotency: randomUUID(), ...extra });
+    const location = String(res.headers.location ?? "");
+    const id = /^\/@\w+\/(\d+)\?notice=posted$/.exec(location)?.[1];
+    if (res.statusCode !== 303 || !id) {
+      throw new Error(`publishing failed: ${res.statusCode} ${location} ${textOf(res.body).slice(0, 300)}`);
+    }
+    return id;
+  }
 }
 
 export interface WebHarness {
@@ -75,16 +99,87 @@ export async function buildWeb(ctx: TestContext): Promise<WebHarness> {
   return { app, log, client: () => new WebClient(app) };
 }
 
+/** A named fixture, created through the services, with a browser signed in as them. */
+export interface Member extends Person {
+  client: WebClient;
+}
+
+/** A fresh context and app for each test of the file: `site.ctx`, `site.web`, `site.member(...)`. */
+export interface Site {
+  ctx: TestContext;
+  web: WebHarness;
+  member(name: FixtureName, options?: { locked?: boolean; roles?: string[] }): Promise<Member>;
+}
+
+export async function openSite(options: TestContextOptions = {}): Promise<Site & { close(): Promise<void> }> {
+  return siteOn(await createTestContext(options), true);
+}
+
+async function siteOn(ctx: TestContext, ownsContext: boolean): Promise<Site & { close(): Promise<void> }> {
+  const web = await buildWeb(ctx);
+  return {
+    ctx,
+    web,
+    async member(name, memberOptions = {}) {
+      const p = await person(ctx, name, memberOptions);
+      const client = web.client();
+      const res = await client.signIn(p.account.handle);
+      if (res.statusCode !== 303) throw new Error(`${name} could not sign in: ${res.statusCode}`);
+      return { ...p, client };
+    },
+    async close() {
+      await web.app.close();
+      if (ownsContext) await ctx.destroy();
+    },
+  };
+}
+
+/**
+ * Registers hooks that give every test its own site; read it inside tests. Each test gets a context
+ * of its own over a clean database (see fresh.ts: a new one in memory on SQLite, the file's schema
+ * emptied on PostgreSQL) and an app of its own.
+ */
+export function useSite(options: TestContextOptions = {}): Site {
+  const fresh = freshContexts(options);
+  let current: (Site & { close(): Promise<void> }) | undefined;
+  beforeEach(async () => {
+    // The context belongs to freshContexts(), which destroys it.
+    current = await siteOn(await fresh(), false);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const need = () => {
+    if (!current) throw new Error("the site is only open inside a test");
+    return current;
+  };
+  return {
+    get ctx() {
+      return need().ctx;
+    },
+    get web() {
+      return need().web;
+    },
+    member: (name, memberOptions) => need().member(name, memberOptions),
+  };
+}
+
 /** The text of an HTML page without tags, for "page says …" assertions. */
 export function textOf(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, "")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/&amp;/g, "&")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\s+/g, " ")
-    .trim();
+  return (
+    html
+      .replace(/<script[\s\S]*?<\/script>/g, "")
+      // Inline elements do not break words ("#<span>tag</span>" reads "#tag"); other tags do.
+      .replace(/<\/?(?:a|span|strong|em|b|i|code|time|small|abbr)\b[^>]*>/g, "")
+      .replace(/<[^>]+>/g, " ")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      // Last, so "&amp;lt;" reads as the "&lt;" someone typed, not as "<".
+      .replace(/&amp;/g, "&")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
 }

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { DAY } from "../../src/domain/clock.ts";
 import { accounts, PASSWORD, person } from "../fixtures/accounts.ts";
 import { createTestContext, type TestContext } from "../helpers/context.ts";
-import { rowCount } from "../helpers/db.ts";
+import { columnsReferencing, rowCount } from "../helpers/db.ts";
 import { rejectsWith } from "../helpers/errors.ts";
+import { freshContexts } from "../helpers/fresh.ts";
 
 let ctx: TestContext;
+const fresh = freshContexts();
 beforeEach(async () => {
-  ctx = await createTestContext();
+  ctx = await fresh();
 });
-afterEach(() => ctx.destroy());
 
 const register = (handle: string, password = PASSWORD, extra: { reason?: string; inviteCode?: string } = {}) =>
   ctx.services.accounts.register({ handle, password, ...extra }, { mode: "open" });
@@ -122,10 +123,23 @@ describe("registration: open", () => {
   test("a new account starts empty, dated to the day only, and can sign in", async () => {
     ctx.clock.set("2026-03-14T17:45:12.345Z");
     const account = await register("alice");
+    const { id, handle, displayName, note, locked, state, suspended, createdDay } = account;
+    const { followersCount, followingCount, statusesCount, lastStatusDay } = account;
     assert.deepEqual(
-      { ...account, id: "" },
       {
-        id: "",
+        handle,
+        displayName,
+        note,
+        locked,
+        state,
+        suspended,
+        createdDay,
+        followersCount,
+        followingCount,
+        statusesCount,
+        lastStatusDay,
+      },
+      {
         handle: "alice",
         displayName: "",
         note: "",
@@ -139,7 +153,12 @@ describe("registration: open", () => {
         lastStatusDay: null,
       },
     );
-    assert.match(account.id, /^\d{18}$/);
+    assert.match(id, /^\d{18}$/);
+    assert.deepEqual(
+      Object.keys(account).filter((k) => /password|hash|reason/i.test(k)),
+      [],
+      "no secret or application text is handed out",
+    );
     const { account: signedIn } = await ctx.services.sessions.signIn("alice", PASSWORD);
     assert.equal(signedIn.id, account.id);
   });
@@ -395,6 +414,12 @@ describe("account deletion", () => {
       ["reports", "target_account_id"],
     ] as const) {
       assert.equal(await rowCount(ctx, table, { [column]: id }), 0, `${table}.${column}`);
+    }
+    // Whatever tables exist now or later: no row anywhere still points at the account.
+    const references = await columnsReferencing(ctx, "accounts");
+    assert.ok(references.length >= 10, `found ${references.length} references to accounts`);
+    for (const { table, column } of references) {
+      assert.equal(await rowCount(ctx, table as "accounts", { [column]: id }), 0, `${table}.${column}`);
     }
     // Reposts of Alt's posts went with them; Bob's reply stays, answering a post that is gone.
     assert.equal(await rowCount(ctx, "statuses", { reblog_of_id: altPost.id }), 0);

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { DAY } from "../../src/domain/clock.ts";
 import { PASSWORD, person } from "../fixtures/accounts.ts";
 import { createTestContext, type TestContext } from "../helpers/context.ts";
 import { rowCount } from "../helpers/db.ts";
 import { rejectsWith } from "../helpers/errors.ts";
+import { freshContexts } from "../helpers/fresh.ts";
 
 let ctx: TestContext;
+const fresh = freshContexts({ env: { PUBLIUS_REGISTRATION: "invite" } });
 beforeEach(async () => {
-  ctx = await createTestContext({ env: { PUBLIUS_REGISTRATION: "invite" } });
+  ctx = await fresh();
 });
-afterEach(() => ctx.destroy());
 
 const join = (handle: string, inviteCode?: string, mode?: "open" | "approval" | "invite") =>
   ctx.services.accounts.register(

@@ -1,19 +1,20 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { afterEach, beforeEach, describe, test } from "node:test";
+import { beforeEach, describe, test } from "node:test";
 import { DAY } from "../../src/domain/clock.ts";
 import { PubliusError } from "../../src/domain/errors.ts";
 import { SESSION_DAYS } from "../../src/services/accounts/sessions.ts";
 import { PASSWORD, person } from "../fixtures/accounts.ts";
-import { createTestContext, type TestContext } from "../helpers/context.ts";
+import type { TestContext } from "../helpers/context.ts";
 import { rowCount } from "../helpers/db.ts";
 import { rejectsWith } from "../helpers/errors.ts";
+import { freshContexts } from "../helpers/fresh.ts";
 
 let ctx: TestContext;
+const fresh = freshContexts();
 beforeEach(async () => {
-  ctx = await createTestContext();
+  ctx = await fresh();
 });
-afterEach(() => ctx.destroy());
 
 describe("signing in and out", () => {
   test("a right handle and password give a token that resolves to the account", async () => {

@@ -3,7 +3,7 @@ import type { Status } from "../../domain/status.ts";
 import { formatDay, plural } from "./format.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { actionButton, type PageContext } from "./page.ts";
-import { pager, statusList } from "./status.ts";
+import { isPaged, pager, statusList } from "./status.ts";
 
 export function profileHeader(pc: PageContext, account: Account, rel: Relationship | undefined): SafeHtml {
   const isMe = pc.me?.id === account.id;
@@ -54,7 +54,7 @@ export function profilePage(
 </nav>
 <section aria-label="Posts by @${p.account.handle}">
 ${p.hidden ? html`<p class="empty">You cannot see this account's posts.</p>` : statusList(pc, p.statuses, "No posts yet.")}
-${pager(p.withReplies ? `${base}?with_replies=1` : base, p.statuses)}
+${pager(p.withReplies ? `${base}?with_replies=1` : base, p.statuses, { hasNewer: isPaged(pc.path) })}
 </section>`;
 }
 

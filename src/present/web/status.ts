@@ -65,6 +65,11 @@ export function statusList(pc: PageContext, statuses: Status[], empty: string): 
   return html`<div class="feed">${statuses.map((s) => statusCard(pc, s))}</div>`;
 }
 
+/** Whether the page shows older or newer posts than the first page: only then is there a "Newer". */
+export function isPaged(path: string): boolean {
+  return /[?&](max_id|min_id)=/.test(path);
+}
+
 /** "Newer" / "Older" links for keyset paging. */
 export function pager(basePath: string, items: { id: string }[], options: { hasNewer?: boolean } = {}): SafeHtml {
   if (items.length === 0) return html``;

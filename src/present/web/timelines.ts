@@ -2,7 +2,7 @@ import type { Status } from "../../domain/status.ts";
 import { composeForm, defaultCompose } from "./compose.ts";
 import { html, type SafeHtml } from "./html.ts";
 import type { PageContext } from "./page.ts";
-import { pager, statusList } from "./status.ts";
+import { isPaged, pager, statusList } from "./status.ts";
 
 export function timelinePage(
   pc: PageContext,
@@ -21,6 +21,6 @@ ${p.intro ? html`<p class="intro">${p.intro}</p>` : ""}
 ${p.compose && pc.me ? html`<section class="panel compose" aria-labelledby="compose-heading"><h2 id="compose-heading">New post</h2>${composeForm(pc, { values: defaultCompose() })}</section>` : ""}
 <section aria-label="${p.title} posts">
 ${statusList(pc, p.statuses, p.empty)}
-${pager(p.basePath, p.statuses, { hasNewer: p.newer ?? true })}
+${pager(p.basePath, p.statuses, { hasNewer: p.newer ?? isPaged(pc.path) })}
 </section>`;
 }

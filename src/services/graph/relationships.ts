@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import type { Account, Relationship, Viewer } from "../../domain/account.ts";
 import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";
+import { serialBound } from "../../domain/ids.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
 import { isUniqueViolation, type Tx } from "../../store/store.ts";
@@ -91,6 +92,15 @@ export class RelationshipService {
         const e = await this.#notifications.add(tx, { accountId: targetId, fromAccountId: v, type: "follow_request" });
         if (e) events.push(e);
         return;
+      }
+      // A request left from when the account was locked is answered by this follow.
+      const asked = await tx
+        .deleteFrom("follow_requests")
+        .where("account_id", "=", v)
+        .where("target_account_id", "=", targetId)
+        .executeTakeFirst();
+      if (Number(asked.numDeletedRows) > 0) {
+        await this.#notifications.retract(tx, { accountId: targetId, fromAccountId: v, type: "follow_request" });
       }
       await this.#followEdge(tx, v, targetId);
       const e = await this.#notifications.add(tx, { accountId: targetId, fromAccountId: v, type: "follow" });
@@ -291,10 +301,13 @@ export class RelationshipService {
       .select(["e.id", `e.${other} as other`])
       .where(`e.${anchor}`, "=", accountId)
       .where("a.suspended", "=", 0);
-    if (page.maxId && /^\d+$/.test(page.maxId)) q = q.where("e.id", "<", Number(page.maxId));
-    if (page.sinceId && /^\d+$/.test(page.sinceId)) q = q.where("e.id", ">", Number(page.sinceId));
-    if (page.minId && /^\d+$/.test(page.minId)) q = q.where("e.id", ">", Number(page.minId));
-    const ascending = Boolean(page.minId && !page.sinceId);
+    const maxId = serialBound(page.maxId);
+    const sinceId = serialBound(page.sinceId);
+    const minId = serialBound(page.minId);
+    if (maxId !== undefined) q = q.where("e.id", "<", maxId);
+    if (sinceId !== undefined) q = q.where("e.id", ">", sinceId);
+    if (minId !== undefined) q = q.where("e.id", ">", minId);
+    const ascending = minId !== undefined && sinceId === undefined;
     let rows = await q
       .orderBy("e.id", ascending ? "asc" : "desc")
       .limit(limit)

@@ -2,9 +2,11 @@
 import type { Account, Viewer } from "../../domain/account.ts";
 import { dayOf } from "../../domain/clock.ts";
 import { notFound, unprocessable } from "../../domain/errors.ts";
+import { parseSerial } from "../../domain/ids.ts";
 import type { Status } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
+import { visibleTo } from "../../store/repos/visibility.ts";
 import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../accounts/accounts.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -51,10 +53,11 @@ export class ModerationService {
     let targetAccountId = input.accountId;
     let statusId: string | null = null;
     if (input.statusId) {
-      const s = await this.#deps.db
-        .selectFrom("statuses")
-        .select(["account_id"])
-        .where("id", "=", input.statusId)
+      // Only a post the reporter may see: a hidden post and a missing one must answer alike.
+      const s = await statusSource(this.#deps.db)
+        .select(["s.account_id"])
+        .where("s.id", "=", input.statusId)
+        .where(visibleTo(viewer.accountId))
         .executeTakeFirst();
       if (!s) throw notFound("No such post.");
       targetAccountId = s.account_id;
@@ -125,6 +128,16 @@ export class ModerationService {
       reason: string;
     },
   ) {
+    // A decision names only a report that exists: a stale or made-up number would mislead the log.
+    let reportId: number | undefined;
+    if (fields.reportId) {
+      reportId = parseSerial(fields.reportId);
+      const report =
+        reportId === undefined
+          ? undefined
+          : await tx.selectFrom("reports").select("id").where("id", "=", reportId).executeTakeFirst();
+      if (!report) throw notFound("No such report.");
+    }
     await tx
       .insertInto("moderation_actions")
       .values({
@@ -132,13 +145,13 @@ export class ModerationService {
         action,
         target_account_id: fields.targetAccountId ?? null,
         target_status_id: fields.targetStatusId ?? null,
-        report_id: fields.reportId ? Number(fields.reportId) : null,
+        report_id: reportId ?? null,
         reason: fields.reason,
         created_at: this.#deps.clock.now().toISOString(),
       })
       .execute();
-    if (fields.reportId) {
-      await tx.updateTable("reports").set({ state: "resolved" }).where("id", "=", Number(fields.reportId)).execute();
+    if (reportId !== undefined) {
+      await tx.updateTable("reports").set({ state: "resolved" }).where("id", "=", reportId).execute();
     }
   }
 
@@ -200,8 +213,6 @@ export class ModerationService {
     requireRole(viewer, "moderator", "admin");
     const why = this.#reason(reason);
     await this.#deps.db.transaction().execute(async (tx) => {
-      const r = await tx.selectFrom("reports").select("id").where("id", "=", Number(reportId)).executeTakeFirst();
-      if (!r) throw notFound("No such report.");
       await this.#record(tx, viewer, "resolve_report", { reportId, reason: why });
     });
   }

@@ -1,14 +1,18 @@
 // Notifications: mention, follow, follow request, repost, like. Made inside the transaction of the
 // action that causes them; read with the same block, mute and visibility rules as everything else.
-import { sql } from "kysely";
+import { type SelectQueryBuilder, sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
 import { hourOf } from "../../domain/clock.ts";
 import { notFound } from "../../domain/errors.ts";
+import { parseSerial, serialBound } from "../../domain/ids.ts";
 import type { Notification, NotificationType } from "../../domain/notification.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
+import type { AccountsTable } from "../../store/schema/accounts.ts";
+import type { Database } from "../../store/schema/database.ts";
+import type { NotificationsTable } from "../../store/schema/notifications.ts";
 import type { Queryable } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
@@ -17,6 +21,8 @@ import { hydrateStatuses } from "../statuses/hydrate.ts";
 export interface NotificationFilter {
   types?: readonly string[] | undefined;
   excludeTypes?: readonly string[] | undefined;
+  /** Only those caused by this account. */
+  accountId?: string | undefined;
 }
 
 export class NotificationService {
@@ -95,12 +101,14 @@ export class NotificationService {
       "n.read",
       "n.created_at",
     ]);
-    if (filter.types?.length) q = q.where("n.type", "in", [...filter.types]);
-    if (filter.excludeTypes?.length) q = q.where("n.type", "not in", [...filter.excludeTypes]);
-    if (page.maxId) q = q.where("n.id", "<", Number(page.maxId));
-    if (page.sinceId) q = q.where("n.id", ">", Number(page.sinceId));
-    if (page.minId) q = q.where("n.id", ">", Number(page.minId));
-    const ascending = Boolean(page.minId && !page.sinceId);
+    q = applyFilter(q, filter);
+    const maxId = serialBound(page.maxId);
+    const sinceId = serialBound(page.sinceId);
+    const minId = serialBound(page.minId);
+    if (maxId !== undefined) q = q.where("n.id", "<", maxId);
+    if (sinceId !== undefined) q = q.where("n.id", ">", sinceId);
+    if (minId !== undefined) q = q.where("n.id", ">", minId);
+    const ascending = minId !== undefined && sinceId === undefined;
     let rows = await q
       .orderBy("n.id", ascending ? "asc" : "desc")
       .limit(limit)
@@ -112,7 +120,7 @@ export class NotificationService {
   async get(viewer: Viewer, id: string): Promise<Notification> {
     const row = await this.#visible(viewer)
       .select(["n.id", "n.type", "n.from_account_id", "n.status_id", "n.read", "n.created_at"])
-      .where("n.id", "=", Number(id))
+      .where("n.id", "=", parseSerial(id) ?? -1)
       .executeTakeFirst();
     const [n] = row ? await this.#hydrate(viewer, [row]) : [];
     if (!n) throw notFound();
@@ -162,12 +170,34 @@ export class NotificationService {
     return out;
   }
 
-  async unreadCount(viewer: Viewer): Promise<number> {
-    const row = await this.#visible(viewer)
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("n.read", "=", 0)
-      .executeTakeFirst();
+  /** Unread notifications; with `cap`, counted no further than that (Mastodon's unread_count). */
+  async unreadCount(viewer: Viewer, filter: NotificationFilter = {}, cap?: number): Promise<number> {
+    if (cap !== undefined) {
+      const rows = await applyFilter(this.#visible(viewer).select("n.id").where("n.read", "=", 0), filter)
+        .limit(cap)
+        .execute();
+      return rows.length;
+    }
+    const row = await applyFilter(
+      this.#visible(viewer)
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("n.read", "=", 0),
+      filter,
+    ).executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  /** Marks read every notification up to and including `lastReadId` (the notifications marker). */
+  async markReadUpTo(viewer: Viewer, lastReadId: string): Promise<void> {
+    const upTo = serialBound(lastReadId);
+    if (upTo === undefined) return;
+    await this.#deps.db
+      .updateTable("notifications")
+      .set({ read: 1 })
+      .where("account_id", "=", viewer.accountId)
+      .where("id", "<=", upTo)
+      .where("read", "=", 0)
+      .execute();
   }
 
   async markAllRead(viewer: Viewer): Promise<void> {
@@ -182,7 +212,7 @@ export class NotificationService {
   async dismiss(viewer: Viewer, id: string): Promise<void> {
     const r = await this.#deps.db
       .deleteFrom("notifications")
-      .where("id", "=", Number(id))
+      .where("id", "=", parseSerial(id) ?? -1)
       .where("account_id", "=", viewer.accountId)
       .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw notFound();
@@ -191,4 +221,18 @@ export class NotificationService {
   async clear(viewer: Viewer): Promise<void> {
     await this.#deps.db.deleteFrom("notifications").where("account_id", "=", viewer.accountId).execute();
   }
+}
+
+type VisibleNotifications<O> = SelectQueryBuilder<
+  Database & { n: NotificationsTable; fa: AccountsTable },
+  "n" | "fa",
+  O
+>;
+
+function applyFilter<O>(query: VisibleNotifications<O>, filter: NotificationFilter): VisibleNotifications<O> {
+  let q = query;
+  if (filter.types?.length) q = q.where("n.type", "in", [...filter.types]);
+  if (filter.excludeTypes?.length) q = q.where("n.type", "not in", [...filter.excludeTypes]);
+  if (filter.accountId) q = q.where("n.from_account_id", "=", filter.accountId);
+  return q;
 }

@@ -20,6 +20,10 @@ export interface SearchOptions {
   type?: "accounts" | "statuses" | "hashtags" | undefined;
   limit?: number | undefined;
   offset?: number | undefined;
+  /** Accounts: only those the viewer follows. */
+  following?: boolean | undefined;
+  /** Posts: only this account's. */
+  accountId?: string | undefined;
 }
 
 /** LIKE pattern for a prefix, with the wildcards in the user's text escaped. */
@@ -41,13 +45,19 @@ export class SearchService {
     if (q === "") return empty;
     const want = (t: SearchOptions["type"]) => !options.type || options.type === t;
     return {
-      accounts: want("accounts") ? await this.accounts(viewer, q, limit, offset) : [],
-      statuses: want("statuses") ? await this.statuses(viewer, q, limit, offset) : [],
+      accounts: want("accounts") ? await this.accounts(viewer, q, limit, offset, options) : [],
+      statuses: want("statuses") ? await this.statuses(viewer, q, limit, offset, options) : [],
       hashtags: want("hashtags") ? await this.hashtags(q, limit, offset) : [],
     };
   }
 
-  async accounts(viewer: Viewer | null, query: string, limit = 20, offset = 0): Promise<Account[]> {
+  async accounts(
+    viewer: Viewer | null,
+    query: string,
+    limit = 20,
+    offset = 0,
+    options: Pick<SearchOptions, "following"> = {},
+  ): Promise<Account[]> {
     const term = query.replace(/^@/, "").toLowerCase();
     if (term === "") return [];
     const pattern = prefixPattern(term);
@@ -67,6 +77,15 @@ export class SearchService {
       q = q.where(
         sql<boolean>`NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = ${v} AND b.target_account_id = accounts.id) OR (b.account_id = accounts.id AND b.target_account_id = ${v}))`,
       );
+      if (options.following) {
+        q = q.where(
+          "id",
+          "in",
+          this.#deps.db.selectFrom("follows").select("target_account_id").where("account_id", "=", v),
+        );
+      }
+    } else if (options.following) {
+      return [];
     }
     // Exact handle first, then by followers, then alphabetically.
     const rows = await q
@@ -79,13 +98,20 @@ export class SearchService {
     return rows.map(toAccount);
   }
 
-  async statuses(viewer: Viewer | null, query: string, limit = 20, offset = 0): Promise<Status[]> {
+  async statuses(
+    viewer: Viewer | null,
+    query: string,
+    limit = 20,
+    offset = 0,
+    options: Pick<SearchOptions, "accountId"> = {},
+  ): Promise<Status[]> {
     const v = viewer?.accountId ?? null;
     let q = statusSource(this.#deps.db)
       .select(STATUS_COLUMNS)
       .where("s.reblog_of_id", "is", null)
       .where(visibleTo(v))
       .where(notMuted(v));
+    if (options.accountId) q = q.where("s.account_id", "=", options.accountId);
     if (this.#deps.dialect === "sqlite") {
       const match = ftsQuery(query);
       if (!match) return [];

@@ -1,0 +1,236 @@
+// axe-core on the pages a signed-in person reads most (home, profiles, a thread, compose,
+// notifications) and on the signed-out entry pages, in the light and the dark colour scheme. Fails
+// on any violation of impact "serious" or "critical" and prints them all.
+//
+// axe is a script, so this pass needs JavaScript on (and the page's CSP bypassed to inject it); the
+// pages themselves are the same server-rendered HTML the JavaScript-off journey reads.
+//
+// With PUBLIUS_SCREENSHOTS=<folder> it also saves phone (390×844) and desktop (1280×900) screenshots
+// of home, thread, profile and compose there, for a person to look at.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import {
+  axeSource,
+  browserSkipReason,
+  launchBrowser,
+  publish,
+  signIn,
+  signUp,
+  startServer,
+  watchedContext,
+} from "./harness.ts";
+
+const skip = browserSkipReason();
+const screenshotDir = process.env.PUBLIUS_SCREENSHOTS || undefined;
+
+/** A handle as long as allowed, to catch layouts that only work for short names. */
+const LONG_HANDLE = "the_long_handle_of_a_whistler";
+
+interface AxeNode {
+  target: unknown[];
+  html: string;
+  failureSummary?: string;
+}
+interface AxeViolation {
+  id: string;
+  impact: "minor" | "moderate" | "serious" | "critical" | null;
+  help: string;
+  helpUrl: string;
+  nodes: AxeNode[];
+}
+
+/** Fills the server with what a lived-in instance shows: follows, a thread, likes, a CW, long words. */
+async function seed(browser: Browser, origin: string): Promise<{ threadPath: string }> {
+  const { context, page } = await watchedContext(browser, origin);
+  await signUp(page, LONG_HANDLE);
+  await publish(
+    page,
+    "Read the whole filing at https://www.courtlistener.com/docket/12345678/united-states-v-a-very-long-case-name/?page=2&order_by=desc before you believe the summary.\n\nAlso: Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen.",
+  );
+  await context.clearCookies();
+  await signUp(page, "bob");
+  await context.clearCookies();
+  await signUp(page, "alice");
+  await page.goto("/settings/profile");
+  await page.getByLabel("Display name").fill("Alice Liddell");
+  await page.getByLabel("About you").fill("Writes about the looking-glass world. Pseudonymous, obviously.");
+  await page.getByRole("button", { name: "Save" }).click();
+  await page.waitForURL("**/settings/profile?notice=saved");
+  for (const handle of ["bob", LONG_HANDLE]) {
+    await page.goto(`/@${handle}`);
+    await page.getByRole("button", { name: "Follow", exact: true }).click();
+    await page.getByRole("button", { name: "Unfollow" }).waitFor();
+  }
+  const threadPath = await publish(page, "Hello @bob, welcome to #Publius! Pseudonyms welcome.");
+  await publish(page, "The butler did it.", { contentWarning: "Spoiler: the finale" });
+  await publish(page, "Two paragraphs.\n\nThe second one is here, with a #hashtag and a link to https://example.org.");
+
+  await context.clearCookies();
+  await signIn(page, "bob");
+  await page.goto(`/@alice`);
+  await page.getByRole("button", { name: "Follow", exact: true }).click();
+  await page.getByRole("button", { name: "Unfollow" }).waitFor();
+  await page.goto(threadPath);
+  const reply = page.getByRole("region", { name: "Reply" });
+  await reply.getByLabel("What do you want to say?").fill("@alice Thank you, glad to be here!");
+  await reply.getByRole("button", { name: "Publish" }).click();
+  await page.waitForURL(/notice=posted/);
+  await page.goto(threadPath);
+  const card = page.getByRole("article").filter({ hasText: "Pseudonyms welcome." });
+  await card.getByRole("button", { name: "Like", exact: true }).click();
+  await card.getByRole("button", { name: "Unlike" }).waitFor();
+  await card.getByRole("button", { name: "Repost", exact: true }).click();
+  await card.getByRole("button", { name: "Undo repost" }).waitFor();
+  await context.close();
+  return { threadPath };
+}
+
+/** One person's browser: signed in as `handle`, or signed out. */
+async function personContext(
+  browser: Browser,
+  origin: string,
+  handle: string | undefined,
+  options: BrowserContextOptions,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: origin, ...options });
+  const page = await context.newPage();
+  if (handle) await signIn(page, handle);
+  return { context, page };
+}
+
+/** Runs axe (already injected into the page) with every rule, or only the given ones. */
+async function axeViolations(page: Page, rules?: readonly string[]): Promise<AxeViolation[]> {
+  const options = { resultTypes: ["violations"], ...(rules ? { runOnly: { type: "rule", values: rules } } : {}) };
+  const result = (await page.evaluate(`axe.run(document, ${JSON.stringify(options)})`)) as {
+    violations: AxeViolation[];
+  };
+  return result.violations;
+}
+
+/** One violation, readable in a test failure: rule, page, scheme and the first offending nodes. */
+function explain(path: string, scheme: string, v: AxeViolation): string {
+  const nodes = v.nodes
+    .slice(0, 5)
+    .map(
+      (n) =>
+        `      ${n.target.join(" ")}: ${n.html.slice(0, 160)}\n        ${(n.failureSummary ?? "").replace(/\n/g, " ")}`,
+    )
+    .join("\n");
+  return `  [${v.impact}] ${v.id} on ${path} (${scheme}): ${v.help} (${v.nodes.length} nodes) ${v.helpUrl}\n${nodes}`;
+}
+
+interface World {
+  origin: string;
+  browser: Browser;
+  threadPath: string;
+}
+
+// One server, browser and seeded data for both tests in this file, made when the first one needs it.
+let world: Promise<World> | undefined;
+let closeWorld: (() => Promise<void>) | undefined;
+function sharedWorld(): Promise<World> {
+  world ??= (async () => {
+    const server = await startServer();
+    const browser = await launchBrowser().catch(async (e) => {
+      await server.close();
+      throw e;
+    });
+    closeWorld = async () => {
+      await browser.close();
+      await server.close();
+    };
+    const { threadPath } = await seed(browser, server.origin);
+    return { origin: server.origin, browser, threadPath };
+  })();
+  return world;
+}
+after(async () => {
+  await closeWorld?.();
+});
+
+test("the pages have no serious or critical accessibility violations", { skip, timeout: 60_000 }, async (t) => {
+  const { origin, browser, threadPath } = await sharedWorld();
+  const source = axeSource();
+  const signedInPages = [
+    "/home",
+    "/@alice",
+    "/@bob",
+    threadPath,
+    "/compose",
+    "/notifications",
+    "/search?q=alice",
+    "/settings/profile",
+  ];
+  const signedOutPages = ["/", "/signup", "/signin", "/local"];
+
+  const serious: string[] = [];
+  const minor: string[] = [];
+  const record = (path: string, scheme: string, violations: AxeViolation[]) => {
+    for (const v of violations) {
+      if (v.impact === "serious" || v.impact === "critical") serious.push(explain(path, scheme, v));
+      else minor.push(explain(path, scheme, v));
+    }
+  };
+  // The signed-in and the signed-out person, side by side.
+  await Promise.all(
+    (
+      [
+        ["alice", signedInPages],
+        [undefined, signedOutPages],
+      ] as const
+    ).map(async ([handle, paths]) => {
+      const { context, page } = await personContext(browser, origin, handle, {
+        colorScheme: "light",
+        javaScriptEnabled: true,
+        bypassCSP: true,
+      });
+      for (const path of paths) {
+        const response = await page.goto(path);
+        assert.equal(response?.status(), 200, `${path} loads`);
+        await page.addScriptTag({ content: source });
+        record(path, "light", await axeViolations(page));
+        // The dark scheme only changes colours: check contrast again, on the same page.
+        const lightBackground = await page.evaluate("getComputedStyle(document.body).backgroundColor");
+        await page.emulateMedia({ colorScheme: "dark" });
+        const darkBackground = await page.evaluate("getComputedStyle(document.body).backgroundColor");
+        assert.notEqual(darkBackground, lightBackground, `${path} switches to its dark colours`);
+        record(path, "dark", await axeViolations(page, ["color-contrast"]));
+        await page.emulateMedia({ colorScheme: "light" });
+      }
+      await context.close();
+    }),
+  );
+  if (minor.length) t.diagnostic(`axe, minor and moderate findings:\n${minor.join("\n")}`);
+  assert.equal(serious.length, 0, `axe found serious or critical violations:\n${serious.join("\n")}`);
+});
+
+test("screenshots of home, thread, profile and compose on a phone and a desktop", {
+  skip: skip ?? (screenshotDir ? false : "set PUBLIUS_SCREENSHOTS=<folder> to take screenshots"),
+  timeout: 60_000,
+}, async () => {
+  const dir = screenshotDir as string;
+  mkdirSync(dir, { recursive: true });
+  const { origin, browser, threadPath } = await sharedWorld();
+  const sizes = {
+    phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    desktop: { viewport: { width: 1280, height: 900 } },
+  };
+  const pages = { home: "/home", thread: threadPath, profile: "/@alice", compose: "/compose" };
+  for (const colorScheme of ["light", "dark"] as const) {
+    for (const [size, options] of Object.entries(sizes)) {
+      const { context, page } = await personContext(browser, origin, "alice", {
+        ...options,
+        colorScheme,
+        javaScriptEnabled: false,
+      });
+      for (const [name, path] of Object.entries(pages)) {
+        await page.goto(path);
+        await page.screenshot({ path: join(dir, `${name}-${size}-${colorScheme}.png`), fullPage: true });
+      }
+      await context.close();
+    }
+  }
+});
