@@ -7,7 +7,7 @@ import type { Viewer } from "../../domain/account.ts";
 import { PubliusError } from "../../domain/errors.ts";
 import { hasScope } from "../../domain/scopes.ts";
 import type { Authenticated } from "../../services/oauth/oauth.ts";
-import type { Limit, RateLimiter } from "../rate-limit.ts";
+import { type Limit, type RateLimiter, setRateLimitHeaders } from "../rate-limit.ts";
 import type { UploadedFile } from "./params.ts";
 
 /** Largest upload (media, avatars): images only, so this is generous. */
@@ -89,10 +89,11 @@ export async function registerMastodonApi(
       if (token && !request.api) throw new PubliusError(401, "The access token is invalid");
       const bucket = request.api ? `t:${request.api.token.id}` : `a:${limiter.addressKey(request.ip)}`;
       const r = limiter.hit(bucket, API_LIMIT);
-      reply.header("x-ratelimit-limit", String(r.limit));
-      reply.header("x-ratelimit-remaining", String(r.remaining));
-      reply.header("x-ratelimit-reset", r.resetAt.toISOString());
-      if (!r.allowed) throw new PubliusError(429, "Too many requests");
+      setRateLimitHeaders(reply, r);
+      if (!r.allowed) {
+        reply.header("retry-after", String(r.retryAfter));
+        throw new PubliusError(429, "Too many requests");
+      }
     });
 
     // Multipart bodies become plain objects, files as UploadedFile; nothing touches the disk here.

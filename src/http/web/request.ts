@@ -73,6 +73,7 @@ export async function pageContext(ctx: AppContext, request: FastifyRequest): Pro
     roles: auth?.viewer.roles ?? [],
     csrf: request.csrfToken,
     unread: auth ? await ctx.services.notifications.unreadCount(auth.viewer) : 0,
+    legalNotices: auth ? await ctx.services.legal.notices.unreadCount(auth.viewer) : 0,
     now: ctx.clock.now(),
     path: request.url,
     notice,
@@ -82,6 +83,7 @@ export async function pageContext(ctx: AppContext, request: FastifyRequest): Pro
 /** Fixed notices shown after a redirect; the query carries a code, never text. */
 const NOTICES: Record<string, string> = {
   posted: "Your post is published.",
+  queued: "Your post is waiting to be published; it appears at the time shown below.",
   edited: "Your post is updated.",
   deleted: "The post is deleted.",
   saved: "Saved.",
@@ -90,6 +92,7 @@ const NOTICES: Record<string, string> = {
   pending: "Thank you. Your application is waiting for the staff; you can sign in once it is approved.",
   signedout: "You are signed out.",
   revoked: "The session is ended.",
+  apprevoked: "The app no longer has access to your account.",
   invite: "A new invite code is ready.",
   done: "Done.",
 };
@@ -121,7 +124,15 @@ export async function sendErrorPage(
   message: string,
 ): Promise<FastifyReply> {
   const title =
-    status === 404 ? "Not found" : status === 403 ? "Not allowed" : status >= 500 ? "Error" : "Cannot do that";
+    status === 404
+      ? "Not found"
+      : status === 403
+        ? "Not allowed"
+        : status === 429
+          ? "Too many attempts"
+          : status >= 500
+            ? "Error"
+            : "Cannot do that";
   // The error may have come before the hooks ran (a body that was too large): fill in what is missing.
   if (request.csrfToken === undefined || request.csrfToken === "")
     request.csrfToken = request.cookies?.[CSRF_COOKIE] ?? "";

@@ -1,10 +1,11 @@
-// Settings: profile, password, sessions, invites, account deletion.
+// Settings: profile, password, sessions, invites, account deletion, authorised apps.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { PubliusError } from "../../domain/errors.ts";
 import type { SafeHtml } from "../../present/web/html.ts";
 import type { PageContext } from "../../present/web/page.ts";
 import {
+  appsSettings,
   deleteSettings,
   invitesSettings,
   passwordSettings,
@@ -128,6 +129,21 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
       (pc, e) =>
         invitesSettings(pc, { showInvites: true, invites: [], baseUrl: ctx.config.publicUrl, error: e.publicMessage }),
     );
+  });
+
+  app.get("/settings/apps", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    const apps = await ctx.services.oauth.authorizedApps(viewer);
+    return sendPage(ctx, request, reply, "Settings", (pc) =>
+      appsSettings(pc, { showInvites: showInvites(request), apps }),
+    );
+  });
+
+  // Revoking signs the app out of this account: every token it holds for it is deleted.
+  app.post<{ Params: { id: string } }>("/settings/apps/:id/revoke", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    await ctx.services.oauth.revokeApp(viewer, request.params.id);
+    return reply.redirect(withNotice("/settings/apps", "apprevoked"), 303);
   });
 
   app.get("/settings/delete", async (request, reply) => {

@@ -1,10 +1,12 @@
 // Status -> Mastodon Status JSON (docs: Entities > Status), and its relatives.
 import type { Relationship } from "../../domain/account.ts";
+import { previewSize } from "../../domain/media.ts";
 import type { MediaAttachment, Status, StatusEdit } from "../../domain/status.ts";
 import { accountToApi, mediaUrl } from "./account.ts";
 
 export function mediaToApi(origin: string, m: MediaAttachment) {
   const aspect = m.height > 0 ? m.width / m.height : 1;
+  const small = previewSize(m.width, m.height);
   return {
     id: m.id,
     type: m.type,
@@ -15,7 +17,12 @@ export function mediaToApi(origin: string, m: MediaAttachment) {
     text_url: null,
     meta: {
       original: { width: m.width, height: m.height, size: `${m.width}x${m.height}`, aspect },
-      small: { width: m.width, height: m.height, size: `${m.width}x${m.height}`, aspect },
+      small: {
+        width: small.width,
+        height: small.height,
+        size: `${small.width}x${small.height}`,
+        aspect: small.height > 0 ? small.width / small.height : 1,
+      },
       focus: { x: m.focusX, y: m.focusY },
     },
     description: m.description,

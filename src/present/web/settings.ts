@@ -2,16 +2,18 @@ import type { Account } from "../../domain/account.ts";
 import { MAX_DISPLAY_NAME, MAX_NOTE } from "../../domain/account.ts";
 import type { Invite } from "../../services/accounts/invites.ts";
 import type { SessionInfo } from "../../services/accounts/sessions.ts";
+import type { OAuthApp } from "../../services/oauth/oauth.ts";
 import { formatDay } from "./format.ts";
 import { html, type SafeHtml } from "./html.ts";
+import { scopeWords } from "./oauth.ts";
 import { csrfField, describedBy, fieldError, type PageContext } from "./page.ts";
 
-export type SettingsTab = "profile" | "password" | "sessions" | "invites" | "delete";
+export type SettingsTab = "profile" | "password" | "sessions" | "invites" | "delete" | "apps";
 
 function tabs(current: SettingsTab, showInvites: boolean): SafeHtml {
   const tab = (id: SettingsTab, label: string) =>
     html`<a href="/settings/${id}"${current === id ? html` aria-current="page"` : ""}>${label}</a>`;
-  return html`<nav class="tabs" aria-label="Settings">${tab("profile", "Profile")} ${tab("password", "Password")} ${tab("sessions", "Sessions")} ${showInvites ? tab("invites", "Invites") : ""} ${tab("delete", "Delete account")}</nav>`;
+  return html`<nav class="tabs" aria-label="Settings">${tab("profile", "Profile")} ${tab("password", "Password")} ${tab("sessions", "Sessions")} ${tab("apps", "Authorised apps")} ${showInvites ? tab("invites", "Invites") : ""} <a href="/scheduled">Publishing delay</a> <a href="/settings/privacy">What we hold about you</a> ${tab("delete", "Delete account")}</nav>`;
 }
 
 export interface SettingsFrame {
@@ -108,4 +110,29 @@ export function deleteSettings(pc: PageContext, p: SettingsFrame & { account: Ac
   ${fieldError(p.fields, "password")}
   <button type="submit" class="danger">Delete my account for good</button>
 </form>`;
+}
+
+export interface AuthorisedApp {
+  app: OAuthApp;
+  scopes: string[];
+  createdDay: string;
+}
+
+export function appsSettings(pc: PageContext, p: SettingsFrame & { apps: AuthorisedApp[] }): SafeHtml {
+  return html`<h1>Settings</h1>${tabs("apps", p.showInvites)}
+<section class="panel">
+<p>Apps you have let use your account through the Mastodon API. We keep only the day each got access: no address, no device, no "last used".</p>
+${
+  p.apps.length
+    ? html`<table>
+<caption class="visually-hidden">Authorised apps</caption>
+<thead><tr><th scope="col">App</th><th scope="col">What it may do</th><th scope="col">First authorised</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+<tbody>${p.apps.map(
+        (a) =>
+          html`<tr><td>${a.app.name}${a.app.website ? html`<br><span class="hint">${new URL(a.app.website).host}</span>` : ""}</td><td><ul class="scopes">${a.scopes.map((s) => html`<li>${scopeWords(s)} <code>${s}</code></li>`)}</ul></td><td>${formatDay(a.createdDay)}</td><td><form method="post" action="/settings/apps/${a.app.id}/revoke" class="inline">${csrfField(pc)}<button type="submit" class="link" aria-label="Revoke access for ${a.app.name}">Revoke access</button></form></td></tr>`,
+      )}</tbody>
+</table>`
+    : html`<p class="empty">No app has access to your account.</p>`
+}
+</section>`;
 }

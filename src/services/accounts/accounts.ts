@@ -182,6 +182,17 @@ export class AccountService {
   }
 
   async updateProfile(viewer: Viewer, input: ProfileInput): Promise<Account> {
+    const update = this.checkProfile(input);
+    if (Object.keys(update).length > 0) {
+      await this.#deps.db.updateTable("accounts").set(update).where("id", "=", viewer.accountId).execute();
+    }
+    const account = await findAccountById(this.#deps.db, viewer.accountId);
+    if (!account) throw notFound();
+    return account;
+  }
+
+  /** Checks a profile change without writing it (422 with field messages); returns the columns to set. */
+  checkProfile(input: ProfileInput): { display_name?: string; note?: string; locked?: number } {
     const fields: Record<string, string> = {};
     const update: { display_name?: string; note?: string; locked?: number } = {};
     if (input.displayName !== undefined) {
@@ -196,12 +207,7 @@ export class AccountService {
     }
     if (input.locked !== undefined) update.locked = input.locked ? 1 : 0;
     if (Object.keys(fields).length > 0) throw unprocessable(Object.values(fields)[0] as string, fields);
-    if (Object.keys(update).length > 0) {
-      await this.#deps.db.updateTable("accounts").set(update).where("id", "=", viewer.accountId).execute();
-    }
-    const account = await findAccountById(this.#deps.db, viewer.accountId);
-    if (!account) throw notFound();
-    return account;
+    return update;
   }
 
   async changePassword(viewer: Viewer, current: string, next: string): Promise<void> {
@@ -246,6 +252,7 @@ export class AccountService {
     for (const statusId of deleted) {
       this.#deps.events.publish({ type: "status.deleted", statusId, authorId: viewer.accountId });
     }
+    this.#deps.events.publish({ type: "account.deleted", accountId: viewer.accountId });
   }
 
   async #statusIds(tx: Tx, accountId: string): Promise<string[]> {

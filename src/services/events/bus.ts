@@ -6,7 +6,9 @@ export type PubliusEvent =
   | { type: "status.created"; statusId: string; authorId: string }
   | { type: "status.updated"; statusId: string; authorId: string }
   | { type: "status.deleted"; statusId: string; authorId: string }
-  | { type: "notification.created"; notificationId: string; accountId: string; kind: NotificationType };
+  | { type: "notification.created"; notificationId: string; accountId: string; kind: NotificationType }
+  /** The account and everything hanging from it are gone (its media files are swept on this). */
+  | { type: "account.deleted"; accountId: string };
 
 export interface EventBus {
   publish(event: PubliusEvent): void;

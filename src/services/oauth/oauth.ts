@@ -166,7 +166,7 @@ export class OAuthService {
     return { app: toApp(row), secretOk };
   }
 
-  /** Checks an authorization request before the consent page is shown. */
+  /** Checks an authorization request before the consent page is shown. No scope means `read`, as documented. */
   async checkAuthorization(input: {
     clientId: string;
     redirectUri: string;
@@ -179,7 +179,7 @@ export class OAuthService {
     if (!app.redirectUris.includes(input.redirectUri)) {
       throw new OAuthError(400, "invalid_redirect_uri", "The redirect URI is not one this app registered.");
     }
-    const { scopes, unknown } = parseScopes(input.scope, app.scopes.join(" ") || "read");
+    const { scopes, unknown } = parseScopes(input.scope);
     if (unknown.length || !scopesWithin(scopes, app.scopes)) {
       throw new OAuthError(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
     }
@@ -262,7 +262,7 @@ export class OAuthService {
   async clientCredentials(input: { clientId: string; clientSecret: string; scope?: string | undefined }) {
     const { app, secretOk } = await this.#verifyClient(input.clientId, input.clientSecret);
     if (!secretOk) throw new OAuthError(401, "invalid_client", "Client authentication failed.");
-    const { scopes, unknown } = parseScopes(input.scope, app.scopes.join(" ") || "read");
+    const { scopes, unknown } = parseScopes(input.scope);
     if (unknown.length || !scopesWithin(scopes, app.scopes)) {
       throw new OAuthError(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
     }

@@ -52,7 +52,13 @@ export async function hydrateStatuses(db: Queryable, rows: StatusRow[], viewerId
           .where("reblog_of_id", "in", ids)
           .execute()
       : Promise.resolve([]),
-    db.selectFrom("media_attachments").selectAll().where("status_id", "in", ids).orderBy("id").execute(),
+    db
+      .selectFrom("media_attachments")
+      .selectAll()
+      .where("status_id", "in", ids)
+      .orderBy("position")
+      .orderBy("id")
+      .execute(),
     viewerId
       ? db
           .selectFrom("bookmarks")
@@ -95,9 +101,10 @@ export async function hydrateStatuses(db: Queryable, rows: StatusRow[], viewerId
       mentions: (mentions.get(row.id) ?? []).map((m) => ({ id: m.id, handle: m.handle })),
       tags: (tags.get(row.id) ?? []).map((t) => t.name).sort(),
       media: (media.get(row.id) ?? []).map(toMediaAttachment),
-      favourited: favourited.has(row.id),
-      reblogged: reblogged.has(row.id),
-      bookmarked: bookmarked.has(row.id),
+      // A repost shows what the viewer did to the post it reposts, as Mastodon's wrappers do.
+      favourited: reblog ? reblog.favourited : favourited.has(row.id),
+      reblogged: reblog ? reblog.reblogged : reblogged.has(row.id),
+      bookmarked: reblog ? reblog.bookmarked : bookmarked.has(row.id),
       pinned: pinned.has(`${row.account_id}:${row.id}`),
     };
   };

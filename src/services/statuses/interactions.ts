@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
 import { dayOf } from "../../domain/clock.ts";
 import { notFound, unprocessable } from "../../domain/errors.ts";
-import type { Status } from "../../domain/status.ts";
+import { type Status, VISIBILITIES, type Visibility } from "../../domain/status.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
 import { isUniqueViolation, type Queryable } from "../../store/store.ts";
@@ -37,8 +37,14 @@ export class InteractionService {
     return row;
   }
 
-  /** Reposts a post; returns the repost (a status whose `reblog` is the original). */
-  async reblog(viewer: Viewer, statusId: string): Promise<Status> {
+  /**
+   * Reposts a post; returns the repost (a status whose `reblog` is the original). The repost is as
+   * visible as the original unless the caller narrows or widens it (public, unlisted or private).
+   */
+  async reblog(viewer: Viewer, statusId: string, options: { visibility?: string | undefined } = {}): Promise<Status> {
+    if (options.visibility !== undefined && !VISIBILITIES.includes(options.visibility as Visibility)) {
+      throw unprocessable("Visibility must be public, unlisted or private.");
+    }
     const events: PubliusEvent[] = [];
     let reblogId: string | undefined;
     await this.#deps.db.transaction().execute(async (tx) => {
@@ -46,10 +52,11 @@ export class InteractionService {
       if (target.visibility === "private") {
         throw unprocessable("Followers-only posts cannot be reposted.");
       }
-      // Two racing reposts must not both find "none yet": PostgreSQL holds the original's row until
-      // commit (SQLite already runs one write transaction at a time).
+      // Two racing reposts must not both find "none yet", nor one repost a post being deleted:
+      // PostgreSQL holds the original's row until commit (SQLite runs one write at a time anyway).
       if (this.#deps.dialect === "postgres") {
-        await tx.selectFrom("statuses").select("id").where("id", "=", target.id).forUpdate().execute();
+        const held = await tx.selectFrom("statuses").select("id").where("id", "=", target.id).forUpdate().execute();
+        if (held.length === 0) throw notFound();
       }
       const existing = await tx
         .selectFrom("statuses")
@@ -75,7 +82,7 @@ export class InteractionService {
           content: "",
           spoiler_text: "",
           sensitive: 0,
-          visibility: target.visibility,
+          visibility: options.visibility ?? target.visibility,
           language: null,
           created_at: now.toISOString(),
           edited_at: null,

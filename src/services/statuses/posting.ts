@@ -18,6 +18,7 @@ import { isUniqueViolation, type Queryable, type Tx } from "../../store/store.ts
 import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
+import { attachMedia, checkMediaIds, replaceMedia } from "./attachments.ts";
 import { hydrateStatuses } from "./hydrate.ts";
 
 export interface NewStatus {
@@ -29,6 +30,8 @@ export interface NewStatus {
   language?: string | undefined;
   /** Makes a retried or double-submitted request create one post. */
   idempotencyKey?: string | undefined;
+  /** The author's own unattached uploads (at most MAX_MEDIA); with them the text may be empty. */
+  mediaIds?: readonly string[] | undefined;
 }
 
 export interface StatusChange {
@@ -36,9 +39,13 @@ export interface StatusChange {
   spoilerText?: string | undefined;
   sensitive?: boolean | undefined;
   language?: string | undefined;
+  /** The images the post keeps or gains; undefined leaves them as they are. */
+  mediaIds?: readonly string[] | undefined;
 }
 
 const IDEMPOTENCY_HOURS = 24;
+
+export { MAX_MEDIA } from "./attachments.ts";
 
 export class PostingService {
   readonly #deps: ServiceDeps;
@@ -48,8 +55,13 @@ export class PostingService {
     this.#notifications = notifications;
   }
 
-  /** Validates text, spoiler and visibility; throws 422 with field messages. */
-  validate(input: { text: string; spoilerText?: string | undefined; visibility?: string | undefined }): Visibility {
+  /** Validates text, spoiler and visibility; throws 422 with field messages. A post with images may have no text. */
+  validate(input: {
+    text: string;
+    spoilerText?: string | undefined;
+    visibility?: string | undefined;
+    hasMedia?: boolean | undefined;
+  }): Visibility {
     const text = input.text.trim();
     const spoiler = (input.spoilerText ?? "").trim();
     const visibility = input.visibility || "public";
@@ -62,7 +74,8 @@ export class PostingService {
     if (!VISIBILITIES.includes(visibility as Visibility)) {
       throw unprocessable("Visibility must be public, unlisted or private.", { visibility: "Unknown visibility." });
     }
-    if (text === "") throw unprocessable("Write something first.", { text: "Write something first." });
+    if (text === "" && !input.hasMedia)
+      throw unprocessable("Write something first.", { text: "Write something first." });
     const used = countStatusChars(text, spoiler);
     if (used > MAX_STATUS_CHARS) {
       const message = `A post has at most ${MAX_STATUS_CHARS} characters; this one has ${used}.`;
@@ -72,13 +85,25 @@ export class PostingService {
   }
 
   async create(viewer: Viewer, input: NewStatus, at?: Date): Promise<Status> {
-    const visibility = this.validate(input);
+    const mediaIds = checkMediaIds(input.mediaIds);
+    // What the request leaves out comes from the author's posting preferences.
+    const defaults = await this.#deps.db
+      .selectFrom("accounts")
+      .select(["default_visibility", "default_sensitive", "default_language"])
+      .where("id", "=", viewer.accountId)
+      .executeTakeFirst();
+    const visibility = this.validate({
+      ...input,
+      visibility: input.visibility || defaults?.default_visibility || "public",
+      hasMedia: mediaIds.length > 0,
+    });
     const key = input.idempotencyKey?.trim().slice(0, 200);
     if (key) {
       const existing = await this.#byIdempotencyKey(viewer, key);
       if (existing) return existing;
     }
-    const language = normaliseLanguage(input.language);
+    const language = normaliseLanguage(input.language ?? defaults?.default_language ?? undefined);
+    const sensitive = input.sensitive ?? defaults?.default_sensitive === 1;
     const events: PubliusEvent[] = [];
     const now = at ?? this.#deps.clock.now();
     const id = this.#deps.ids.next(now);
@@ -110,7 +135,7 @@ export class PostingService {
           text,
           content,
           spoiler_text: (input.spoilerText ?? "").trim(),
-          sensitive: input.sensitive || (input.spoilerText ?? "").trim() !== "" ? 1 : 0,
+          sensitive: sensitive || (input.spoilerText ?? "").trim() !== "" ? 1 : 0,
           visibility,
           language,
           created_at: now.toISOString(),
@@ -121,11 +146,8 @@ export class PostingService {
         })
         .execute();
       await this.#link(tx, id, mentionIds, tagNames);
-      await tx
-        .updateTable("accounts")
-        .set({ statuses_count: sql`statuses_count + 1`, last_status_day: dayOf(now) })
-        .where("id", "=", viewer.accountId)
-        .execute();
+      await attachMedia(tx, viewer.accountId, id, mediaIds);
+      // The post's row before the account's, the order reposts and deletions lock them in (no deadlock).
       if (parent) {
         await tx
           .updateTable("statuses")
@@ -133,6 +155,11 @@ export class PostingService {
           .where("id", "=", parent.id)
           .execute();
       }
+      await tx
+        .updateTable("accounts")
+        .set({ statuses_count: sql`statuses_count + 1`, last_status_day: dayOf(now) })
+        .where("id", "=", viewer.accountId)
+        .execute();
       for (const accountId of mentionIds) {
         const e = await this.#notifications.add(tx, {
           accountId,
@@ -236,7 +263,15 @@ export class PostingService {
       .executeTakeFirst();
     if (!current || current.reblog_of_id) throw notFound();
     if (current.account_id !== viewer.accountId) throw forbidden("You can only edit your own posts.");
-    this.validate({ ...change, visibility: current.visibility });
+    const mediaIds = change.mediaIds === undefined ? undefined : checkMediaIds(change.mediaIds);
+    const attached = (
+      await this.#deps.db.selectFrom("media_attachments").select("id").where("status_id", "=", statusId).execute()
+    ).map((m) => m.id);
+    this.validate({
+      ...change,
+      visibility: current.visibility,
+      hasMedia: (mediaIds ?? attached).length > 0,
+    });
     const now = this.#deps.clock.now().toISOString();
     const text = change.text.trim();
     const spoiler = (change.spoilerText ?? "").trim();
@@ -287,6 +322,7 @@ export class PostingService {
       await tx.deleteFrom("mentions").where("status_id", "=", statusId).execute();
       await tx.deleteFrom("status_tags").where("status_id", "=", statusId).execute();
       await this.#link(tx, statusId, mentionIds, tagNames);
+      if (mediaIds) await replaceMedia(tx, viewer.accountId, statusId, attached, mediaIds);
       for (const accountId of mentionIds) {
         if (before.has(accountId)) continue; // only people newly mentioned are told
         const e = await this.#notifications.add(tx, {
@@ -296,6 +332,17 @@ export class PostingService {
           statusId,
         });
         if (e) events.push(e);
+      }
+      // Those no longer mentioned lose the notification too (as in Mastodon): it would point at a
+      // post that no longer names them, and that a followers-only post may no longer show them.
+      for (const accountId of before) {
+        if (mentionIds.includes(accountId)) continue;
+        await this.#notifications.retract(tx, {
+          accountId,
+          fromAccountId: viewer.accountId,
+          type: "mention",
+          statusId,
+        });
       }
     });
     this.#deps.events.publish({ type: "status.updated", statusId, authorId: viewer.accountId });
@@ -344,13 +391,21 @@ export class PostingService {
 
   /**
    * Deletes one's own post (its reposts, likes and mentions with it) and returns what it was, so an
-   * app can offer delete-and-redraft. Replies to it stay, as in Mastodon.
+   * app can offer delete-and-redraft. Replies to it stay, as in Mastodon. Its images are deleted
+   * with it unless `keepMedia` asks to keep them for a redraft.
    */
-  async delete(viewer: Viewer, statusId: string): Promise<Status> {
+  async delete(viewer: Viewer, statusId: string, options: { keepMedia?: boolean } = {}): Promise<Status> {
     const status = await this.#own(viewer, statusId).catch(() => undefined);
     if (!status || status.reblog) throw notFound();
     if (status.account.id !== viewer.accountId) throw forbidden("You can only delete your own posts.");
-    await this.#deps.db.transaction().execute((tx) => removeStatus(tx, statusId));
+    await this.#deps.db.transaction().execute(async (tx) => {
+      if (options.keepMedia) {
+        // Delete-and-redraft: the images go back to the author's unattached uploads, so the new
+        // draft can attach them again (unattached uploads are purged like any other).
+        await tx.updateTable("media_attachments").set({ status_id: null }).where("status_id", "=", statusId).execute();
+      }
+      await removeStatus(tx, statusId);
+    });
     this.#deps.events.publish({ type: "status.deleted", statusId, authorId: status.account.id });
     return status;
   }
@@ -372,10 +427,13 @@ export class PostingService {
  * and the post counts of those whose reposts of it go with it. Used by authors and by moderators.
  */
 export async function removeStatus(tx: Tx, statusId: string): Promise<void> {
+  // An update that changes nothing, to take the post's row lock first (PostgreSQL): a repost or like
+  // racing this deletion then either finishes before it (and is counted) or finds the post gone.
   const row = await tx
-    .selectFrom("statuses")
-    .select(["account_id", "in_reply_to_id", "reblog_of_id"])
+    .updateTable("statuses")
+    .set({ reblogs_count: sql`reblogs_count` })
     .where("id", "=", statusId)
+    .returning(["account_id", "in_reply_to_id", "reblog_of_id"])
     .executeTakeFirst();
   if (!row) return;
   const reposters = await tx

@@ -14,10 +14,34 @@ export interface ProfileFilter {
   excludeReplies?: boolean | undefined;
   excludeReblogs?: boolean | undefined;
   tagged?: string | undefined;
+  /** Only posts with at least one image (Mastodon's only_media). */
+  onlyMedia?: boolean | undefined;
+  /** Only posts the account pinned to its profile (Mastodon's pinned). */
+  pinned?: boolean | undefined;
 }
+
+/** Narrowing for the public and hashtag timelines (Mastodon's only_media, any[], all[], none[]). */
+export interface PublicFilter {
+  onlyMedia?: boolean | undefined;
+}
+
+export interface HashtagFilter extends PublicFilter {
+  /** Posts carrying the hashtag or any of these. */
+  any?: readonly string[] | undefined;
+  /** ... and every one of these. */
+  all?: readonly string[] | undefined;
+  /** ... and none of these. */
+  none?: readonly string[] | undefined;
+}
+
+/** Extra tags per any/all/none list, as Mastodon caps them. */
+const MAX_EXTRA_TAGS = 4;
 
 const MAX_ANCESTORS = 40;
 const MAX_DESCENDANTS = 4096;
+
+/** The post has at least one image. */
+const withMedia = sql<boolean>`EXISTS (SELECT 1 FROM media_attachments ma WHERE ma.status_id = s.id)`;
 
 export class TimelineService {
   readonly #deps: ServiceDeps;
@@ -51,9 +75,9 @@ export class TimelineService {
   }
 
   /** Local: every public post on this server, without reposts and others' replies. */
-  async local(viewer: Viewer | null, page: Page = {}): Promise<Status[]> {
+  async local(viewer: Viewer | null, page: Page = {}, filter: PublicFilter = {}): Promise<Status[]> {
     const v = viewer?.accountId ?? null;
-    const q = statusSource(this.#deps.db)
+    let q = statusSource(this.#deps.db)
       .select(STATUS_COLUMNS)
       .where("s.visibility", "=", "public")
       .where("s.reblog_of_id", "is", null)
@@ -65,6 +89,7 @@ export class TimelineService {
       )
       .where(visibleTo(v))
       .where(notMuted(v));
+    if (filter.onlyMedia) q = q.where(withMedia);
     return this.#run(q, page, v);
   }
 
@@ -89,6 +114,12 @@ export class TimelineService {
       );
     }
     if (filter.excludeReblogs) q = q.where("s.reblog_of_id", "is", null);
+    if (filter.onlyMedia) q = q.where(withMedia);
+    if (filter.pinned) {
+      q = q.where(
+        sql<boolean>`EXISTS (SELECT 1 FROM status_pins sp WHERE sp.status_id = s.id AND sp.account_id = s.account_id)`,
+      );
+    }
     if (filter.tagged) {
       const tag = normalizeTag(filter.tagged);
       q = q.where((eb) =>
@@ -105,24 +136,46 @@ export class TimelineService {
     return this.#run(q, page, v);
   }
 
-  /** Public posts carrying a hashtag (case does not matter). */
-  async hashtag(viewer: Viewer | null, tag: string, page: Page = {}): Promise<Status[]> {
+  /** Public posts carrying a hashtag (case does not matter), optionally narrowed by other tags. */
+  async hashtag(viewer: Viewer | null, tag: string, page: Page = {}, filter: HashtagFilter = {}): Promise<Status[]> {
     const v = viewer?.accountId ?? null;
-    const t = await this.#deps.db
-      .selectFrom("tags")
-      .select("id")
-      .where("name", "=", normalizeTag(tag))
-      .executeTakeFirst();
+    const names = (list: readonly string[] | undefined) =>
+      [...new Set((list ?? []).slice(0, MAX_EXTRA_TAGS).map((t) => normalizeTag(t.replace(/^#/, ""))))].filter(Boolean);
+    const main = normalizeTag(tag.replace(/^#/, ""));
+    const t = await this.#deps.db.selectFrom("tags").select("id").where("name", "=", main).executeTakeFirst();
     if (!t) return [];
-    const q = statusSource(this.#deps.db)
-      .innerJoin("status_tags as st", "st.status_id", "s.id")
+    const tagged = (list: string[]) =>
+      this.#deps.db
+        .selectFrom("status_tags as st")
+        .innerJoin("tags as t", "t.id", "st.tag_id")
+        .select("st.status_id")
+        .where("t.name", "in", list);
+    let q = statusSource(this.#deps.db)
       .select(STATUS_COLUMNS)
-      .where("st.tag_id", "=", t.id)
+      .where("s.id", "in", tagged([main, ...names(filter.any)]))
       .where("s.visibility", "=", "public")
       .where("s.reblog_of_id", "is", null)
       .where(visibleTo(v))
       .where(notMuted(v));
+    for (const name of names(filter.all)) q = q.where("s.id", "in", tagged([name]));
+    const none = names(filter.none);
+    if (none.length) q = q.where("s.id", "not in", tagged(none));
+    if (filter.onlyMedia) q = q.where(withMedia);
     return this.#run(q, page, v);
+  }
+
+  /** Several posts by id, those the viewer may see, in the order asked for. */
+  async statuses(viewer: Viewer | null, ids: readonly string[]): Promise<Status[]> {
+    const v = viewer?.accountId ?? null;
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return [];
+    const rows = await statusSource(this.#deps.db)
+      .select(STATUS_COLUMNS)
+      .where("s.id", "in", wanted)
+      .where(visibleTo(v))
+      .execute();
+    const byId = new Map((await hydrateStatuses(this.#deps.db, rows, v)).map((s) => [s.id, s]));
+    return wanted.map((id) => byId.get(id)).filter((s): s is Status => s !== undefined);
   }
 
   /** One post, if the viewer may see it; 404 otherwise (a hidden post and a missing one look alike). */

@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 export interface MediaAttachmentsTable {
   id: string;
   account_id: string;
@@ -15,4 +17,6 @@ export interface MediaAttachmentsTable {
   focus_x: number;
   focus_y: number;
   created_day: string;
+  /** Order within the post. */
+  position: Generated<number>;
 }

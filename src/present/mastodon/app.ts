@@ -1,0 +1,40 @@
+// OAuth app and token -> Mastodon Application, CredentialApplication and Token JSON
+// (docs: Entities > Application, Entities > Token).
+import type { AccessToken, OAuthApp } from "../../services/oauth/oauth.ts";
+
+/** Application (4.3 shape). Publius has no Web Push, so `vapid_key` is always empty. */
+export function applicationToApi(app: OAuthApp) {
+  return {
+    id: app.id,
+    name: app.name,
+    website: app.website,
+    scopes: app.scopes,
+    // Deprecated in 4.3 but still sent: newline-joined when several URIs are registered.
+    redirect_uri: app.redirectUris.join("\n"),
+    redirect_uris: app.redirectUris,
+    vapid_key: "",
+  };
+}
+
+/** CredentialApplication: what POST /api/v1/apps returns, the only time the secret is shown. */
+export function credentialApplicationToApi(app: OAuthApp, clientSecret: string) {
+  return {
+    ...applicationToApi(app),
+    client_id: app.clientId,
+    client_secret: clientSecret,
+    client_secret_expires_at: 0,
+  };
+}
+
+/**
+ * Token. `created_at` is Unix seconds as Mastodon sends it, but Publius keeps only the day a token
+ * was made, so it is midnight UTC of that day.
+ */
+export function tokenToApi(token: string, record: AccessToken) {
+  return {
+    access_token: token,
+    token_type: "Bearer",
+    scope: record.scopes.join(" "),
+    created_at: Math.floor(Date.parse(`${record.createdDay}T00:00:00Z`) / 1000),
+  };
+}
