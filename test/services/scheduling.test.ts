@@ -110,3 +110,34 @@ test("with no delay a post is published at once; a queued reply to a deleted pos
     await ctx.destroy();
   }
 });
+
+test("images of a post waiting in the queue are not purged as abandoned uploads", async () => {
+  const ctx = await createTestContext();
+  try {
+    const alt = await person(ctx, "altUscis");
+    const sharp = (await import("sharp")).default;
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "#336699" } })
+      .png()
+      .toBuffer();
+    const media = await ctx.services.media.upload(alt.viewer, { data: png });
+    await ctx.services.scheduling.submit(
+      alt.viewer,
+      { text: "with a picture", mediaIds: [media.id] },
+      new Date(ctx.clock.now().getTime() + 72 * HOUR),
+    );
+    ctx.clock.advance(49 * HOUR);
+    await ctx.services.media.purgeUnattached();
+    const row = await ctx.store.db
+      .selectFrom("media_attachments")
+      .select("id")
+      .where("id", "=", media.id)
+      .executeTakeFirst();
+    assert.ok(row, "the queued post's image is kept");
+    ctx.clock.advance(24 * HOUR);
+    assert.deepEqual(await ctx.services.scheduling.publishDue(), { published: 1, dropped: 0 });
+    const home = await ctx.services.timelines.home(alt.viewer);
+    assert.equal(home[0]?.media.length, 1);
+  } finally {
+    await ctx.destroy();
+  }
+});

@@ -12,6 +12,8 @@ export interface ComposeValues {
   inReplyToId: string;
   /** One per rendering of the form: a second submission of the same form creates nothing new. */
   idempotency: string;
+  /** "YYYY-MM-DDTHH:MM" in UTC, or empty to publish now (or after the account's delay). */
+  publishAt?: string;
 }
 
 export function defaultCompose(): ComposeValues {
@@ -39,11 +41,15 @@ export function composeForm(
   ${fieldError(f, "text")}
   <label for="visibility">Who can see it</label>
   <select id="visibility" name="visibility"${describedBy(f, "visibility")}>
-    ${option("public", "Public — everyone, on the local timeline too")}
-    ${option("unlisted", "Unlisted — everyone, but not on the local timeline")}
+    ${option("public", "Public — also on the local timeline")}
+    ${option("unlisted", "Unlisted — not on the local timeline")}
     ${option("private", "Followers only")}
   </select>
   ${fieldError(f, "visibility")}
+  <label for="publish_at">Publish at <span class="hint">(optional; UTC — leave empty to publish now)</span></label>
+  <input id="publish_at" name="publish_at" type="datetime-local" value="${v.publishAt ?? ""}"${describedBy(f, "scheduled_at")}>
+  <p class="hint">A random <a href="/scheduled">publishing delay</a> can hide when you write.</p>
+  ${fieldError(f, "scheduled_at")}
   <button type="submit">Publish</button>
 </form>`;
 }

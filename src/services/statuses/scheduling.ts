@@ -75,10 +75,16 @@ export class SchedulingService {
    * Everything is validated now, so a mistake is reported while the author is still there.
    */
   async submit(viewer: Viewer, input: NewStatus, publishAt?: Date): Promise<Submitted> {
+    // What the request leaves out comes from the author's posting preferences, as for posting now.
+    const defaults = await this.#deps.db
+      .selectFrom("accounts")
+      .select(["default_visibility", "default_sensitive", "default_language"])
+      .where("id", "=", viewer.accountId)
+      .executeTakeFirst();
     const visibility = this.#posting.validate({
       text: input.text,
       spoilerText: input.spoilerText,
-      visibility: input.visibility,
+      visibility: input.visibility || defaults?.default_visibility || "public",
       hasMedia: (input.mediaIds?.length ?? 0) > 0,
     });
     const now = this.#deps.clock.now().getTime();
@@ -104,6 +110,19 @@ export class SchedulingService {
       const existing = (await this.list(viewer)).find((s) => s.params.idempotencyKey === key);
       if (existing) return { kind: "scheduled", scheduled: existing };
     }
+    const mediaIds = [...new Set(input.mediaIds ?? [])];
+    if (mediaIds.length) {
+      // Only one's own images that no post uses yet; checked again when the post is published.
+      const own = await this.#deps.db
+        .selectFrom("media_attachments")
+        .select("id")
+        .where("account_id", "=", viewer.accountId)
+        .where("status_id", "is", null)
+        .where("id", "in", mediaIds)
+        .execute();
+      if (own.length !== mediaIds.length)
+        throw unprocessable("One of the media_ids is not an unattached upload of yours.");
+    }
     if (input.inReplyToId) {
       // The post answered must exist now; it is checked again at publishing.
       await this.#deps.db
@@ -118,11 +137,11 @@ export class SchedulingService {
     const params: ScheduledParams = {
       text: input.text.trim(),
       spoilerText: (input.spoilerText ?? "").trim(),
-      sensitive: Boolean(input.sensitive),
+      sensitive: input.sensitive ?? defaults?.default_sensitive === 1,
       visibility,
       inReplyToId: input.inReplyToId ?? null,
-      language: input.language ?? null,
-      mediaIds: [...(input.mediaIds ?? [])],
+      language: input.language ?? defaults?.default_language ?? null,
+      mediaIds,
       idempotencyKey: key,
     };
     const row = {
