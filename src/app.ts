@@ -6,16 +6,24 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
+import { PubliusError } from "./domain/errors.ts";
 import { installErrorHandler } from "./http/errors.ts";
+import { hasEncodedNul, parseFormBody } from "./http/form-body.ts";
 import { createLogger, type Logger } from "./http/logging.ts";
 import { registerMastodonApi } from "./http/mastodon/plugin.ts";
 import { mastodonRoutes } from "./http/mastodon/routes.ts";
+import { mediaFileRoutes } from "./http/media-files.ts";
+import { installOnionRewriting } from "./http/origin.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
+import { legalConsole } from "./http/staff/legal-plugin.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
+import { legalNoticeRoutes } from "./http/web/legal-notices.ts";
+import { legalPublicRoutes } from "./http/web/legal-public.ts";
 import { privacyRoutes } from "./http/web/privacy.ts";
 import { profileRoutes } from "./http/web/profiles.ts";
 import { installWebRequestHooks, SignInRequired, sendErrorPage } from "./http/web/request.ts";
+import { scheduledRoutes } from "./http/web/scheduled.ts";
 import { settingsRoutes } from "./http/web/settings.ts";
 import { staffRoutes } from "./http/web/staff.ts";
 import { statusRoutes } from "./http/web/statuses.ts";
@@ -57,9 +65,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT });
+  await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT, parser: parseFormBody });
 
-  app.addHook("onRequest", async (_request, reply) => {
+  const onionHost = ctx.config.onionUrl ? new URL(ctx.config.onionUrl).host : undefined;
+  app.addHook("onRequest", async (request, reply) => {
+    // Tor Browser offers the onion address to people who arrive on the public one.
+    if (onionHost && request.headers.host?.toLowerCase() !== onionHost) {
+      reply.header("onion-location", `${ctx.config.onionUrl}${request.url}`);
+    }
     reply.header("content-security-policy", CONTENT_SECURITY_POLICY);
     reply.header("x-content-type-options", "nosniff");
     reply.header("x-frame-options", "DENY");
@@ -67,7 +80,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     reply.header("cross-origin-opener-policy", "same-origin");
     reply.header("cross-origin-resource-policy", "same-origin");
     reply.header("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    if (hasEncodedNul(request.url)) throw new PubliusError(400, "That address is not valid.");
   });
+
+  installOnionRewriting(app, ctx.config);
 
   app.addHook("onResponse", async (request, reply) => {
     logger.request({
@@ -99,6 +115,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       reply.header("cache-control", "public, max-age=86400").type("image/png").send(png),
     );
   }
+  mediaFileRoutes(app, ctx);
+
+  // One limiter for the whole app: the API's limits and the per-address ones routes add.
+  const limiter = options.limiter ?? new RateLimiter(ctx.clock);
+  app.decorate("rateLimiter", limiter);
 
   // Root level, so the 404 page knows who is signed in too.
   installWebRequestHooks(app, ctx);
@@ -111,9 +132,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     settingsRoutes(web, ctx);
     staffRoutes(web, ctx);
     privacyRoutes(web, ctx);
+    scheduledRoutes(web, ctx);
+    legalNoticeRoutes(web, ctx);
+    legalPublicRoutes(web, ctx);
+    await legalConsole(web, ctx);
   });
 
-  const limiter = options.limiter ?? new RateLimiter(ctx.clock);
   await registerMastodonApi(app, ctx, limiter, (api) => mastodonRoutes(api, ctx));
 
   return app;

@@ -12,7 +12,9 @@ import type { ServiceDeps } from "./services/deps.ts";
 import { type EventBus, InProcessEventBus } from "./services/events/bus.ts";
 import { RelationshipService } from "./services/graph/relationships.ts";
 import { InstanceService } from "./services/instance/instance.ts";
+import { createLegalServices, type LegalServices } from "./services/legal/legal.ts";
 import { MarkerService } from "./services/markers/markers.ts";
+import { MediaService } from "./services/media/media.ts";
 import { ModerationService } from "./services/moderation/moderation.ts";
 import { NotificationService } from "./services/notifications/notifications.ts";
 import { OAuthService } from "./services/oauth/oauth.ts";
@@ -22,6 +24,7 @@ import { CollectionService } from "./services/statuses/collections.ts";
 import { InteractionService } from "./services/statuses/interactions.ts";
 import { PostingService } from "./services/statuses/posting.ts";
 import { SchedulingService } from "./services/statuses/scheduling.ts";
+import { StreamingService } from "./services/streaming/fanout.ts";
 import { TimelineService } from "./services/timelines/timelines.ts";
 import type { Store } from "./store/store.ts";
 
@@ -44,6 +47,10 @@ export interface Services {
   oauth: OAuthService;
   holdings: HoldingsService;
   scheduling: SchedulingService;
+  media: MediaService;
+  streaming: StreamingService;
+  /** Legal demands: console access, intake, notices, preservation, productions, the audit log. */
+  legal: LegalServices;
 }
 
 export interface AppContext {
@@ -77,6 +84,8 @@ export function createContext(options: ContextOptions): AppContext {
   const notifications = new NotificationService(deps);
   const posting = new PostingService(deps, notifications);
   const accounts = new AccountService(deps, passwords, invites);
+  const timelines = new TimelineService(deps);
+  const holdings = new HoldingsService(deps);
   return {
     config: options.config,
     store: options.store,
@@ -93,14 +102,17 @@ export function createContext(options: ContextOptions): AppContext {
       interactions: new InteractionService(deps, notifications),
       collections: new CollectionService(deps),
       markers: new MarkerService(deps, notifications),
-      timelines: new TimelineService(deps),
+      timelines,
       relationships: new RelationshipService(deps, notifications),
       notifications,
       search: new SearchService(deps),
       moderation: new ModerationService(deps),
       oauth: new OAuthService(deps),
-      holdings: new HoldingsService(deps),
+      holdings,
       scheduling: new SchedulingService(deps, posting),
+      media: new MediaService(deps),
+      streaming: new StreamingService(deps, timelines, notifications),
+      legal: createLegalServices(deps, holdings),
     },
   };
 }

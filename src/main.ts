@@ -12,8 +12,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function serve(config: Config, options: { handleSignals?: boolean } = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel);
+export interface ServeOptions {
+  handleSignals?: boolean;
+  /** Where log lines go (standard output unless given; tests capture them). */
+  writeLog?: (line: string) => void;
+}
+
+export async function serve(config: Config, options: ServeOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, options.writeLog);
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(store);
   if (applied.length) logger.info(`applied migrations: ${applied.join(", ")}`);
@@ -24,6 +30,8 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
     try {
       await ctx.services.sessions.purgeExpired();
       await store.db.deleteFrom("idempotency_keys").where("expires_at", "<", ctx.clock.now().toISOString()).execute();
+      // Uploads never attached for a day, then every media file no row names any more.
+      await ctx.services.media.purgeUnattached();
     } catch (e) {
       logger.error("housekeeping failed", e);
     }
@@ -49,6 +57,27 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
   const publisher = setInterval(publishDue, 15_000);
   publisher.unref();
 
+  // Legal: the signing key exists from the first start; notices whose non-disclosure order ended
+  // go out, and expired preservations are destroyed. Both queues are tables: restarts lose nothing.
+  if (ctx.services.legal.key.ensure().created) {
+    logger.info(`made the instance signing key: ${ctx.services.legal.key.info().fingerprint}`);
+  }
+  let legalRunning = false;
+  const legalDue = async () => {
+    if (legalRunning) return;
+    legalRunning = true;
+    try {
+      await ctx.services.legal.runDue();
+    } catch (e) {
+      logger.error("legal notices and preservation expiry failed", e);
+    } finally {
+      legalRunning = false;
+    }
+  };
+  await legalDue();
+  const legalTimer = setInterval(legalDue, 60_000);
+  legalTimer.unref();
+
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -62,8 +91,12 @@ export async function serve(config: Config, options: { handleSignals?: boolean }
     closing ??= (async () => {
       clearInterval(timer);
       clearInterval(publisher);
+      clearInterval(legalTimer);
       // Stops accepting, lets requests in flight finish, then closes the database.
       await app.close();
+      // Live updates and media clean-up still under way finish before the database closes.
+      await ctx.services.streaming.settled();
+      await ctx.services.media.settled();
       await store.close();
       logger.info("Publius stopped");
     })();

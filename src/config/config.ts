@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { type LegalConfig, parseLegalConfig } from "./legal.ts";
 
 export type RegistrationMode = "open" | "approval" | "invite";
 
@@ -26,6 +27,8 @@ export interface Config {
    * is ignored. Either way the address is used only in memory, for rate limits.
    */
   trustedProxies: string[];
+  /** Legal demands: the process matrix, legal-help list, document size limit (see config/legal.ts). */
+  legal: LegalConfig;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +47,10 @@ const KEYS = {
   PUBLIUS_INSTANCE_NAME: "instanceName",
   PUBLIUS_LOG_LEVEL: "logLevel",
   PUBLIUS_TRUSTED_PROXIES: "trustedProxies",
+  PUBLIUS_LEGAL_MATRIX: "legal",
+  PUBLIUS_LEGAL_HELP: "legal",
+  PUBLIUS_LEGAL_MAX_DOCUMENT_MB: "legal",
+  PUBLIUS_LEGAL_RESPONSE_DAYS: "legal",
 } as const;
 
 type RawConfig = Partial<Record<keyof typeof KEYS, string>>;
@@ -112,6 +119,7 @@ function parseConfig(raw: RawConfig): Config {
     instanceName: raw.PUBLIUS_INSTANCE_NAME ?? "Publius",
     logLevel: logLevel as Config["logLevel"],
     trustedProxies: parseProxies(raw.PUBLIUS_TRUSTED_PROXIES ?? ""),
+    legal: parseLegalConfig(raw, (message) => new ConfigError(message)),
   };
 }
 

@@ -122,16 +122,27 @@ export interface TableEntry {
    * somebody else (who reported you, which moderator decided) is that other person's data.
    */
   withhold?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Legal records about a demand: shown to the person (and so in any production about them) only
+   * once the notice of that demand has been sent to them. A non-disclosure order in force delays
+   * the notice, and with it this (see docs/legal-process.md).
+   */
+  gatedByNotice?: boolean;
   columns: Readonly<Record<string, ColumnEntry>>;
 }
 
 const UNTIL_DELETED = "until the account or the record is deleted";
+/** Legal records outlive the account: the operator must be able to show what was asked and done. */
+const LEGAL_RETENTION = "kept with the demand record, after the account is deleted too";
 const c = (category: DataCategory, purpose: string, visibleTo: Visibility, retention = UNTIL_DELETED): ColumnEntry => ({
   category,
   purpose,
   retention,
   visibleTo,
 });
+
+const l = (purpose: string, visibleTo: Visibility, retention = LEGAL_RETENTION): ColumnEntry =>
+  c("legal", purpose, visibleTo, retention);
 
 const edge = (category: DataCategory, what: string, visibleTo: Visibility): Record<string, ColumnEntry> => ({
   id: c("none", `order of ${what} (a sequence number, not a time)`, "nobody"),
@@ -453,6 +464,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       focus_x: c("media", "focal point", "followers"),
       focus_y: c("media", "focal point", "followers"),
       created_day: c("media", "the day of upload (unattached uploads are purged after a day)", "account"),
+      position: c("media", "order within the post", "followers"),
     },
   },
   {
@@ -464,6 +476,174 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       account_id: c("nonpublic_content", "the author", "account", "until published or cancelled"),
       params: c("nonpublic_content", "what the post will say", "account", "until published or cancelled"),
       scheduled_at: c("nonpublic_content", "when it is due, to the minute", "account", "until published or cancelled"),
+    },
+  },
+  {
+    table: "staff_second_factors",
+    about: "The TOTP second factor staff need for the legal console. When it was last used is kept only in memory.",
+    ownedBy: ["account_id"],
+    columns: {
+      account_id: c("account_login", "the staff member", "staff"),
+      totp_secret: c("account_login", "the shared TOTP secret (never shown again after enrolment)", "nobody"),
+      confirmed: c("account_login", "whether enrolment was confirmed with a code", "staff"),
+      created_day: c("account_login", "the day of enrolment", "staff"),
+    },
+  },
+  {
+    table: "legal_demands",
+    about:
+      "Legal demands as received (never edited). The account holder sees a demand naming them once they have been notified.",
+    ownedBy: [],
+    gatedByNotice: true,
+    columns: {
+      id: l("key (random)", "account"),
+      process_type: l("what kind of legal process it is", "account"),
+      agency: l("who asked", "account"),
+      country: l("the agency's country", "account"),
+      requester: l("the official who sent it", "account"),
+      requester_contact: l("how the official asked to be answered", "account"),
+      authority: l("the law it cites", "account"),
+      reference: l("its case or reference number", "account"),
+      received_day: l("the day it arrived", "account"),
+      due_day: l("the day it demands an answer by", "account"),
+      requested_verbatim: l("what it asks for, word for word", "account"),
+      secrecy_requested: l("whether the requester asked for secrecy", "account"),
+      good_faith_statement: l("an emergency request's good-faith statement", "account"),
+      document_file: l("the document as received (random file name)", "staff"),
+      document_sha256: l("the document's SHA-256", "account"),
+      document_type: l("PDF or image type", "account"),
+      document_size: l("bytes", "account"),
+      recorded_day: l("the day staff recorded it", "account"),
+    },
+  },
+  {
+    table: "legal_demand_targets",
+    about: "The accounts a demand names, as written; unknown handles are kept (account id empty).",
+    ownedBy: ["account_id"],
+    gatedByNotice: true,
+    columns: {
+      id: c("none", "order", "nobody"),
+      demand_id: l("the demand", "account"),
+      handle_given: l("the handle as the demand wrote it", "account"),
+      account_id: l("the account it names, when one exists", "account"),
+    },
+  },
+  {
+    table: "legal_demand_categories",
+    about: "The data a demand asks for, mapped to the categories of this inventory.",
+    ownedBy: [],
+    columns: {
+      demand_id: l("the demand", "staff"),
+      category: l("a category asked for", "staff"),
+    },
+  },
+  {
+    table: "legal_events",
+    about:
+      "Everything done about a demand (append-only): review, decisions with reasons, the unmasking gate, notices, approvals. Staff records of the demand, not of the person named.",
+    ownedBy: [],
+    columns: {
+      id: c("none", "order", "nobody"),
+      demand_id: l("the demand", "staff"),
+      kind: l("what happened", "staff"),
+      actor_account_id: l("the staff member who acted (empty for Publius itself)", "staff"),
+      reason: l("why", "staff"),
+      data: l("details (scope, prong, order, package hash)", "staff"),
+      created_at: l("when", "staff"),
+    },
+  },
+  {
+    table: "legal_nondisclosure_orders",
+    about: "Court orders forbidding notice of a demand, with their end dates.",
+    ownedBy: [],
+    columns: {
+      id: c("none", "order", "nobody"),
+      demand_id: l("the demand", "staff"),
+      court: l("the court", "staff"),
+      docket: l("its docket number", "staff"),
+      end_day: l("the last day of secrecy (empty: no end stated, to be challenged)", "staff"),
+      lifted_day: l("the day it was vacated or lifted", "staff"),
+      recorded_day: l("the day it was recorded", "staff"),
+    },
+  },
+  {
+    table: "legal_notices",
+    about: "The notice of a demand to each account it names: sent, or waiting for a non-disclosure order to end.",
+    ownedBy: ["account_id"],
+    gatedByNotice: true,
+    columns: {
+      id: c("none", "order", "nobody"),
+      demand_id: l("the demand", "account"),
+      account_id: l("who is told", "account"),
+      state: l("sent, scheduled or held", "account"),
+      send_after: l("when a delayed notice goes out (the day after the order ends)", "account"),
+      sent_at: l("when it was sent, to the hour", "account"),
+      read: l("whether it was opened", "account"),
+    },
+  },
+  {
+    table: "legal_responses",
+    about: "What the account holder answered to a demand: attached to the demand record.",
+    ownedBy: ["account_id"],
+    gatedByNotice: true,
+    columns: {
+      id: c("none", "order", "nobody"),
+      demand_id: l("the demand", "account"),
+      account_id: l("who answered", "account"),
+      body: l("the response or objection", "account"),
+      created_day: l("the day it was sent", "account"),
+    },
+  },
+  {
+    table: "legal_preservations",
+    about:
+      "Preserved copies of what Publius held about a named account (files under the data folder), destroyed at expiry.",
+    ownedBy: ["account_id"],
+    gatedByNotice: true,
+    columns: {
+      id: l("key (random)", "account"),
+      demand_id: l("the demand that asked for it", "account"),
+      account_id: l("whose records", "account"),
+      snapshot_file: l(
+        "the preserved copy (random file name); empty once destroyed",
+        "staff",
+        "90 days, once extendable by 90",
+      ),
+      snapshot_sha256: l("the copy's SHA-256", "account"),
+      created_day: l("the day it was made", "account"),
+      expires_day: l("the day it is destroyed", "account"),
+      extended: l("whether it was extended (once at most)", "account"),
+      destroyed_day: l("the day it was destroyed", "account"),
+    },
+  },
+  {
+    table: "legal_productions",
+    about: "Signed production packages (files under the data folder) and when they were released.",
+    ownedBy: [],
+    columns: {
+      id: l("key (random)", "staff"),
+      demand_id: l("the demand answered", "staff"),
+      folder: l("the package folder (random name)", "staff"),
+      manifest_sha256: l("the SHA-256 of the signed manifest both approvers saw", "staff"),
+      created_at: l("when it was prepared", "staff"),
+      released_at: l("when the second approval released it", "staff"),
+    },
+  },
+  {
+    table: "legal_audit_log",
+    about:
+      "The hash-chained audit log of every demand event and every staff view or export of non-public data. Its head hash is public (/audit-head).",
+    ownedBy: [],
+    columns: {
+      seq: c("none", "position in the chain", "staff"),
+      at: l("when", "staff"),
+      actor_account_id: l("the staff member (empty for Publius itself)", "staff"),
+      action: l("what was done or seen", "staff"),
+      demand_id: l("the demand concerned", "staff"),
+      subject: l("what it was about (an account or file id)", "staff"),
+      detail: l("details", "staff"),
+      prev_hash: c("none", "the previous entry's hash", "staff"),
+      hash: c("none", "this entry's hash", "staff"),
     },
   },
 ];

@@ -5,6 +5,7 @@ import { DAY } from "../../domain/clock.ts";
 import { PubliusError } from "../../domain/errors.ts";
 import { signInPage, signUpPage } from "../../present/web/auth.ts";
 import { SESSION_DAYS } from "../../services/accounts/sessions.ts";
+import { limitSignIns, limitSignUps } from "../rate-limit.ts";
 import { cookieOptions, field, SESSION_COOKIE, safeBack, sendPage, withNotice } from "./request.ts";
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -21,7 +22,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     );
   });
 
-  app.post("/signup", async (request, reply) => {
+  app.post("/signup", { preHandler: limitSignUps }, async (request, reply) => {
     const values = {
       handle: field(request.body, "handle"),
       invite: field(request.body, "invite"),
@@ -64,7 +65,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     return sendPage(ctx, request, reply, "Sign in", (pc) => signInPage(pc, { handle: "", next }));
   });
 
-  app.post("/signin", async (request, reply) => {
+  app.post("/signin", { preHandler: limitSignIns }, async (request, reply) => {
     const handle = field(request.body, "handle");
     const next = safeBack(field(request.body, "next"), "/home");
     try {

@@ -44,6 +44,12 @@ export function dataInventoryMarkdown(): string {
   ];
   for (const t of DATA_INVENTORY) {
     lines.push(`### \`${t.table}\``, "", t.about, "");
+    if (t.gatedByNotice) {
+      lines.push(
+        "Shown to the person it names (on their page and in any production about them) only once they have been notified of the demand: a non-disclosure order in force withholds it.",
+        "",
+      );
+    }
     lines.push("| Column | Category | Purpose | Retention | Visible to |", "| --- | --- | --- | --- | --- |");
     for (const [name, col] of Object.entries(t.columns)) {
       lines.push(

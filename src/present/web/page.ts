@@ -15,6 +15,8 @@ export interface PageContext {
   /** The current path with query, for "return here" fields. */
   path: string;
   notice?: string | undefined;
+  /** Legal notices sent to the viewer and not yet opened: a banner on every page. */
+  legalNotices?: number | undefined;
 }
 
 export function csrfField(pc: PageContext): SafeHtml {
@@ -35,7 +37,8 @@ export function actionButton(
 export function layout(pc: PageContext, title: string, content: SafeHtml, options: { status?: number } = {}): SafeHtml {
   void options;
   const me = pc.me;
-  const staff = pc.roles.length > 0;
+  const staff = pc.roles.includes("moderator") || pc.roles.includes("admin");
+  const legal = pc.roles.includes("legal");
   const nav = me
     ? html`<li><a href="/home">Home</a></li>
         <li><a href="/local">Local</a></li>
@@ -45,6 +48,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
         <li><a href="/@${me.handle}">Profile</a></li>
         <li><a href="/settings/profile">Settings</a></li>
         ${staff ? html`<li><a href="/staff">Staff</a></li>` : ""}
+        ${legal ? html`<li><a href="/staff/legal">Legal</a></li>` : ""}
         <li><form method="post" action="/signout" class="inline">${csrfField(pc)}<button type="submit" class="link">Sign out</button></form></li>`
     : html`<li><a href="/local">Local</a></li>
         <li><a href="/search">Search</a></li>
@@ -69,11 +73,12 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
 </nav>
 </header>
 <main id="main">
+${pc.legalNotices ? html`<p class="notice legal-banner" role="alert"><strong>A legal demand names your account.</strong> <a href="/legal/notices">Read the notice</a> — what was asked, what this server holds, what it intends to do and how you can respond.</p>` : ""}
 ${pc.notice ? html`<p class="notice" role="status">${pc.notice}</p>` : ""}
 ${content}
 </main>
 <footer class="site">
-<p>${pc.instanceName} runs Publius: no e-mail, no phone number, no IP address is ever kept. <a href="/privacy">Privacy policy</a></p>
+<p>${pc.instanceName === "Publius" ? "This server" : pc.instanceName} runs Publius: no e-mail, no phone number, no IP address is ever kept. <a href="/privacy">Privacy policy</a> · <a href="/audit-head">Legal audit log</a></p>
 </footer>
 </body>
 </html>`;

@@ -1,6 +1,9 @@
 // "What we hold about you": every record Publius holds about an account, by inventory category.
-// The user's privacy page shows this; a legal production (issue 5) will be computed by the same
-// function, so what the user sees and what could be handed over cannot drift apart.
+// The user's privacy page shows this, and legal productions and preservations are computed by the
+// same function, so what the user sees and what could be handed over cannot drift apart.
+// Legal records about a demand (tables marked gatedByNotice) appear only once the notice of that
+// demand has been sent to the person: while a non-disclosure order forbids telling them, showing
+// them here would tell them. See docs/legal-process.md.
 import { type Kysely, sql } from "kysely";
 import {
   CATEGORIES,
@@ -33,6 +36,7 @@ export interface Holdings {
 }
 
 const HASH_NOTE = "(a one-way hash: the original is not stored)";
+const SECRET_NOTE = "(a secret: never shown)";
 
 /** Rows of followers-only posts belong to "non-public content", whatever the column says. */
 const STATUS_TABLES = new Set(["statuses", "status_edits", "status_tags"]);
@@ -69,6 +73,14 @@ export class HoldingsService {
     const ownIds = ownStatuses.map((s) => s.id as string);
 
     for (const entry of DATA_INVENTORY) {
+      // Tables with nothing in the wanted categories are not read (a production asking for login
+      // data need not load 32,000 follows).
+      const relevant = Object.values(entry.columns).some(
+        (info) =>
+          wanted.has(info.category) ||
+          (STATUS_TABLES.has(entry.table) && info.category === "public_content" && wanted.has("nonpublic_content")),
+      );
+      if (!relevant) continue;
       const rows = await this.#rowsFor(db, entry, accountId, ownIds);
       for (const row of rows) {
         const nonPublic =
@@ -85,7 +97,11 @@ export class HoldingsService {
           const category: DataCategory =
             nonPublic && info.category === "public_content" ? "nonpublic_content" : info.category;
           const fields = split.get(category) ?? {};
-          fields[column] = column.endsWith("_hash") ? HASH_NOTE : toCell(row[column]);
+          fields[column] = column.endsWith("_hash")
+            ? HASH_NOTE
+            : column.endsWith("_secret")
+              ? SECRET_NOTE
+              : toCell(row[column]);
           split.set(category, fields);
         }
         for (const [category, fields] of split) add(category, { table: entry.table, fields });
@@ -124,8 +140,22 @@ export class HoldingsService {
       q = q.where("id", "in", db.selectFrom("status_tags").select("tag_id").where("status_id", "in", ownStatusIds));
     } else if (entry.table === "oauth_apps") {
       q = q.where("id", "in", db.selectFrom("oauth_tokens").select("app_id").where("account_id", "=", accountId));
+    } else if (entry.table === "legal_demands") {
+      q = q.where(
+        "id",
+        "in",
+        db.selectFrom("legal_demand_targets").select("demand_id").where("account_id", "=", accountId),
+      );
     } else {
       return [];
+    }
+    if (entry.gatedByNotice) {
+      const told = db
+        .selectFrom("legal_notices")
+        .select("demand_id")
+        .where("account_id", "=", accountId)
+        .where("state", "=", "sent");
+      q = q.where(entry.table === "legal_demands" ? "id" : "demand_id", "in", told);
     }
     const order = columns.includes("id") ? "id" : columns[0];
     return (await q.orderBy(sql.ref(order as string)).execute()) as Record<string, unknown>[];

@@ -2,6 +2,8 @@
 import { migration001 } from "./001-core.ts";
 import { migration002 } from "./002-mastodon-api.ts";
 import { migration003 } from "./003-scheduled-posts.ts";
+import { migration004 } from "./004-legal.ts";
+import { migration005 } from "./005-media-position.ts";
 import type { Migration } from "./migration.ts";
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];

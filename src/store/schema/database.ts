@@ -1,6 +1,19 @@
 // The database type: the union of every table's type.
 import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from "./accounts.ts";
 import type { AccountEdgeTable, FavouritesTable } from "./graph.ts";
+import type {
+  LegalAuditLogTable,
+  LegalDemandCategoriesTable,
+  LegalDemandsTable,
+  LegalDemandTargetsTable,
+  LegalEventsTable,
+  LegalNondisclosureOrdersTable,
+  LegalNoticesTable,
+  LegalPreservationsTable,
+  LegalProductionsTable,
+  LegalResponsesTable,
+  StaffSecondFactorsTable,
+} from "./legal.ts";
 import type { MediaAttachmentsTable } from "./media.ts";
 import type { ModerationActionsTable, ReportsTable } from "./moderation.ts";
 import type { MarkersTable, NotificationsTable } from "./notifications.ts";
@@ -43,4 +56,15 @@ export interface Database {
   markers: MarkersTable;
   media_attachments: MediaAttachmentsTable;
   scheduled_statuses: ScheduledStatusesTable;
+  legal_demands: LegalDemandsTable;
+  legal_demand_targets: LegalDemandTargetsTable;
+  legal_demand_categories: LegalDemandCategoriesTable;
+  legal_events: LegalEventsTable;
+  legal_nondisclosure_orders: LegalNondisclosureOrdersTable;
+  legal_notices: LegalNoticesTable;
+  legal_responses: LegalResponsesTable;
+  legal_preservations: LegalPreservationsTable;
+  legal_productions: LegalProductionsTable;
+  legal_audit_log: LegalAuditLogTable;
+  staff_second_factors: StaffSecondFactorsTable;
 }
