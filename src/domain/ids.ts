@@ -46,6 +46,11 @@ export function timeIdFloor(date: Date): string {
   return timeIdFor(date.getTime(), 0);
 }
 
+/** The millisecond a time id was minted at; undefined for anything that is not a time id. */
+export function timeOfId(id: string): number | undefined {
+  return /^\d{18}$/.test(id) ? Number(id.slice(0, TIME_DIGITS)) : undefined;
+}
+
 export function isTimeId(value: string): boolean {
   return /^\d{18}$/.test(value);
 }

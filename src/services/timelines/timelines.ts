@@ -2,7 +2,9 @@
 // one of them through the same SQL (store/repos/visibility.ts).
 import { sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
+import { DAY } from "../../domain/clock.ts";
 import { notFound } from "../../domain/errors.ts";
+import { timeIdFloor, timeOfId } from "../../domain/ids.ts";
 import { type Page, pageLimit, type Status } from "../../domain/status.ts";
 import { normalizeTag } from "../../domain/text.ts";
 import { finishPage, pageStatuses, STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
@@ -38,6 +40,8 @@ export interface HashtagFilter extends PublicFilter {
 const MAX_EXTRA_TAGS = 4;
 
 const MAX_ANCESTORS = 40;
+/** Time windows tried, in turn, before the unbounded home query (see #runWindowed). */
+const HOME_WINDOWS_DAYS = [1, 7, 30, 365];
 const MAX_DESCENDANTS = 4096;
 
 /** The post has at least one image. */
@@ -71,7 +75,7 @@ export class TimelineService {
       .where(notMuted(v))
       // Someone's repost of one's own post is not news to oneself.
       .where((eb) => eb.or([eb("s.reblog_of_id", "is", null), eb("r.account_id", "!=", v)]));
-    return this.#run(q, page, v);
+    return this.#runWindowed(q, page, v);
   }
 
   /** Local: every public post on this server, without reposts and others' replies. */
@@ -258,6 +262,28 @@ export class TimelineService {
     };
     walk(root.id);
     return { ancestors: await hydrateStatuses(this.#deps.db, ancestorRows, v), descendants };
+  }
+
+  /**
+   * Runs a page first within recent time windows. For "posts by any of these 150 accounts, newest
+   * first", SQLite otherwise reads and sorts every post of every followed account to return 20; a
+   * lower bound on the (time-sortable) id turns that into a small range per account. A window that
+   * fills the page holds exactly the newest posts, so the answer is the same; a thin one widens,
+   * and at last the unbounded query runs.
+   */
+  async #runWindowed(q: any, page: Page, v: string | null): Promise<Status[]> {
+    if (page.minId && !page.sinceId) return this.#run(q, page, v);
+    const limit = pageLimit(page);
+    const upper = page.maxId ? timeOfId(page.maxId) : this.#deps.clock.now().getTime();
+    if (upper !== undefined) {
+      for (const days of HOME_WINDOWS_DAYS) {
+        const floor = timeIdFloor(new Date(upper - days * DAY));
+        if (page.sinceId && page.sinceId >= floor) break;
+        const rows = await pageStatuses(q.where("s.id", ">", floor), page, limit).execute();
+        if (rows.length === limit) return hydrateStatuses(this.#deps.db, rows, v);
+      }
+    }
+    return this.#run(q, page, v);
   }
 
   async #run(
