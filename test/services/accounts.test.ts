@@ -455,6 +455,27 @@ describe("account deletion", () => {
     assert.equal(fresh.followersCount, 0);
   });
 
+  test("a deletion racing itself (a double submit) corrects others' counters once", async () => {
+    const alt = await person(ctx, "altUscis");
+    const alice = await person(ctx, "alice");
+    const alicePost = await ctx.services.posting.create(alice.viewer, { text: "Alice speaks" });
+    await ctx.services.interactions.reblog(alt.viewer, alicePost.id);
+    await ctx.services.interactions.favourite(alt.viewer, alicePost.id);
+    await ctx.services.posting.create(alt.viewer, { text: "reply", inReplyToId: alicePost.id });
+    await ctx.services.relationships.follow(alt.viewer, alice.account.id);
+    await ctx.services.relationships.follow(alice.viewer, alt.account.id);
+    const results = await Promise.allSettled(
+      [1, 2, 3].map(() => ctx.services.accounts.deleteAccount(alt.viewer, PASSWORD)),
+    );
+    for (const r of results) {
+      if (r.status === "rejected") assert.equal((r.reason as { status?: number }).status, 404, String(r.reason));
+    }
+    const after = await ctx.services.timelines.status(alice.viewer, alicePost.id);
+    assert.deepEqual([after.reblogsCount, after.favouritesCount, after.repliesCount], [0, 0, 0]);
+    const account = await ctx.services.accounts.byId(alice.account.id);
+    assert.deepEqual([account?.followersCount, account?.followingCount], [0, 0]);
+  });
+
   test("deleting an account with no activity at all works", async () => {
     const alice = await person(ctx, "alice");
     await ctx.services.accounts.deleteAccount(alice.viewer, PASSWORD);

@@ -343,6 +343,15 @@ describe("editing", () => {
     assert.equal((await account(alt)).statusesCount, 1, "an edit is not a new post");
   });
 
+  test("an edit racing itself (a double submit) keeps the original once, first", async () => {
+    const s = await post(alt, "original");
+    await Promise.all([1, 2].map(() => ctx.services.posting.edit(alt.viewer, s.id, { text: "fixed typo" })));
+    assert.deepEqual(
+      (await ctx.services.posting.history(alt.viewer, s.id)).map((h) => h.text),
+      ["original", "fixed typo", "fixed typo"],
+    );
+  });
+
   test("an unedited post's history is just itself", async () => {
     const s = await post(alt, "as is");
     const history = await ctx.services.posting.history(null, s.id);
@@ -439,6 +448,21 @@ describe("deleting", () => {
       [answer.id],
     );
     assert.equal((await status(answer.id)).inReplyToId, s.id, "a reply outlives its parent, as in Mastodon");
+  });
+
+  test("a delete racing itself (a double click) removes the post once and counts it once", async () => {
+    const parent = await post(bob, "parent");
+    const s = await ctx.services.posting.create(alt.viewer, { text: "oops", inReplyToId: parent.id });
+    await ctx.services.interactions.reblog(alice.viewer, s.id);
+    await post(alt, "another, to keep");
+    const results = await Promise.allSettled([1, 2, 3].map(() => ctx.services.posting.delete(alt.viewer, s.id)));
+    assert.ok(results.some((r) => r.status === "fulfilled"));
+    for (const r of results) {
+      if (r.status === "rejected") assert.equal((r.reason as { status?: number }).status, 404, String(r.reason));
+    }
+    assert.equal((await account(alt)).statusesCount, 1);
+    assert.equal((await account(alice)).statusesCount, 0);
+    assert.equal((await status(parent.id)).repliesCount, 0);
   });
 
   test("a repost is undone with unreblog, not deleted as a post", async () => {

@@ -65,6 +65,16 @@ describe("following", () => {
     assert.deepEqual(await counts(alice), { followers: 0, following: 1 });
   });
 
+  test("two people following each other at the same moment both succeed, with right counts", async () => {
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([rel().follow(alice.viewer, alt.account.id), rel().follow(alt.viewer, alice.account.id)]);
+      assert.deepEqual(await counts(alice), { followers: 1, following: 1 });
+      assert.deepEqual(await counts(alt), { followers: 1, following: 1 });
+      await Promise.all([rel().unfollow(alice.viewer, alt.account.id), rel().unfollow(alt.viewer, alice.account.id)]);
+      assert.deepEqual(await counts(alice), { followers: 0, following: 0 });
+    }
+  });
+
   test("unfollowing undoes the counts and the notification; unfollowing again changes nothing", async () => {
     await rel().follow(alice.viewer, alt.account.id);
     await rel().follow(bob.viewer, alt.account.id);

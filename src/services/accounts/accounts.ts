@@ -246,6 +246,11 @@ export class AccountService {
     }
     const deleted: string[] = [];
     await this.#deps.db.transaction().execute(async (tx) => {
+      // Hold the account (PostgreSQL): a deletion racing this one (a double submit) waits, then finds
+      // nothing left to do instead of correcting everyone's counters a second time.
+      let held = tx.selectFrom("accounts").select("id").where("id", "=", viewer.accountId);
+      if (this.#deps.dialect === "postgres") held = held.forUpdate();
+      if (!(await held.executeTakeFirst())) return;
       deleted.push(...(await this.#statusIds(tx, viewer.accountId)));
       await purgeAccount(tx, viewer.accountId);
     });

@@ -57,23 +57,39 @@ export class RelationshipService {
       .where("target_account_id", "=", to)
       .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) return false;
-    await tx
-      .updateTable("accounts")
-      .set({ following_count: sql`following_count - 1` })
-      .where("id", "=", from)
-      .execute();
-    await tx.updateTable("accounts").set({ followers_count: sql`followers_count - 1` }).where("id", "=", to).execute();
+    await this.#count(tx, from, to, -1);
     return true;
   }
 
   async #followEdge(tx: Tx, from: string, to: string): Promise<void> {
     await tx.insertInto("follows").values({ account_id: from, target_account_id: to }).execute();
-    await tx
-      .updateTable("accounts")
-      .set({ following_count: sql`following_count + 1` })
-      .where("id", "=", from)
-      .execute();
-    await tx.updateTable("accounts").set({ followers_count: sql`followers_count + 1` }).where("id", "=", to).execute();
+    await this.#count(tx, from, to, 1);
+  }
+
+  /**
+   * Moves both counters of an edge. The two rows are updated in id order, so that two people
+   * following each other at the same moment cannot deadlock.
+   */
+  async #count(tx: Tx, from: string, to: string, delta: 1 | -1): Promise<void> {
+    const following = () =>
+      tx
+        .updateTable("accounts")
+        .set({ following_count: sql`following_count + ${delta}` })
+        .where("id", "=", from)
+        .execute();
+    const followers = () =>
+      tx
+        .updateTable("accounts")
+        .set({ followers_count: sql`followers_count + ${delta}` })
+        .where("id", "=", to)
+        .execute();
+    if (from < to) {
+      await following();
+      await followers();
+    } else {
+      await followers();
+      await following();
+    }
   }
 
   /** Follows an account, or asks to when it is locked. Doing it again changes nothing. */

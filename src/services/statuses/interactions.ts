@@ -171,6 +171,8 @@ export class InteractionService {
         if (e) events.push(e);
       })
       .catch((e) => {
+        // The post was deleted while this like was being written (PostgreSQL foreign key): it is gone.
+        if ((e as { code?: string }).code === "23503") throw notFound();
         if (!isUniqueViolation(e)) throw e; // a concurrent identical like: one is enough
       });
     for (const e of events) this.#deps.events.publish(e);
