@@ -11,7 +11,7 @@ const STATE_TEXT = {
 export function holdingsPage(pc: PageContext, h: Holdings): SafeHtml {
   void pc;
   return html`<h1>What we hold about you</h1>
-<p class="intro">This is every record this server holds about <strong>@${h.handle}</strong>, by category. It is computed by the same code that would answer a legal demand, so it is exactly what any lawful production could contain. <a href="/settings/privacy.json">Download it as JSON</a>.</p>
+<p class="intro">This is every record this server holds about <strong>@${h.handle}</strong>, by category. It is computed by the same code that would answer a legal demand, so it is exactly what any lawful production could contain. <a href="/settings/privacy.json">Download it as JSON</a>. To take your posts, follows and images with you, <a href="/settings/export">download your data</a>.</p>
 <nav aria-label="Categories" class="panel"><ul>${h.categories.map(
     (c) =>
       html`<li><a href="#cat-${c.category.id}">${c.category.title}</a>: ${STATE_TEXT[c.state]}${c.state === "held" ? html` (${c.records.length})` : ""}</li>`,
