@@ -259,6 +259,11 @@ async function runOne(db: DbName, options: RunOptions, cleanup: Cleanup, progres
     PUBLIUS_HOST: "127.0.0.1",
     PUBLIUS_PUBLIC_URL: publicUrl,
     PUBLIUS_LOG_LEVEL: "silent",
+    // The benchmark posts a lot from a few accounts: posting limits off (0), and no proof of work.
+    PUBLIUS_SIGNUP_POW_BITS: "0",
+    PUBLIUS_POSTS_PER_HOUR: "0",
+    PUBLIUS_NEW_ACCOUNT_POSTS_PER_HOUR: "0",
+    PUBLIUS_NEW_ACCOUNT_LINK_POSTS: "0",
     ...(databaseUrl ? { PUBLIUS_DATABASE_URL: databaseUrl } : {}),
   };
   const server = cleanup.spawnNode("publius", [join(ROOT, "src", "cli", "main.ts"), "serve"], env);

@@ -18,6 +18,7 @@ import { RateLimiter } from "./http/rate-limit.ts";
 import { legalConsole } from "./http/staff/legal-plugin.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
+import { exportRoutes } from "./http/web/export.ts";
 import { legalNoticeRoutes } from "./http/web/legal-notices.ts";
 import { legalPublicRoutes } from "./http/web/legal-public.ts";
 import { privacyRoutes } from "./http/web/privacy.ts";
@@ -132,6 +133,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     settingsRoutes(web, ctx);
     staffRoutes(web, ctx);
     privacyRoutes(web, ctx);
+    exportRoutes(web, ctx);
     scheduledRoutes(web, ctx);
     legalNoticeRoutes(web, ctx);
     legalPublicRoutes(web, ctx);

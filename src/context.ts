@@ -18,6 +18,7 @@ import { MediaService } from "./services/media/media.ts";
 import { ModerationService } from "./services/moderation/moderation.ts";
 import { NotificationService } from "./services/notifications/notifications.ts";
 import { OAuthService } from "./services/oauth/oauth.ts";
+import { ExportService } from "./services/privacy/export.ts";
 import { HoldingsService } from "./services/privacy/holdings.ts";
 import { SearchService } from "./services/search/search.ts";
 import { CollectionService } from "./services/statuses/collections.ts";
@@ -46,6 +47,8 @@ export interface Services {
   moderation: ModerationService;
   oauth: OAuthService;
   holdings: HoldingsService;
+  /** "Download your data": the account holder's archive. */
+  export: ExportService;
   scheduling: SchedulingService;
   media: MediaService;
   streaming: StreamingService;
@@ -86,6 +89,7 @@ export function createContext(options: ContextOptions): AppContext {
   const accounts = new AccountService(deps, passwords, invites);
   const timelines = new TimelineService(deps);
   const holdings = new HoldingsService(deps);
+  const media = new MediaService(deps);
   return {
     config: options.config,
     store: options.store,
@@ -109,8 +113,9 @@ export function createContext(options: ContextOptions): AppContext {
       moderation: new ModerationService(deps),
       oauth: new OAuthService(deps),
       holdings,
+      export: new ExportService(deps, media.folder),
       scheduling: new SchedulingService(deps, posting),
-      media: new MediaService(deps),
+      media,
       streaming: new StreamingService(deps, timelines, notifications),
       legal: createLegalServices(deps, holdings),
     },

@@ -27,8 +27,24 @@ export interface Config {
    * is ignored. Either way the address is used only in memory, for rate limits.
    */
   trustedProxies: string[];
+  /** Leading zero bits the sign-up page's proof of work needs in open mode (0: no proof of work). */
+  signupPowBits: number;
+  /** Posting limits, per account (see services/statuses/posting-limits.ts). */
+  posting: PostingLimitsConfig;
   /** Legal demands: the process matrix, legal-help list, document size limit (see config/legal.ts). */
   legal: LegalConfig;
+}
+
+export interface PostingLimitsConfig {
+  /** Posts (and queued posts) per hour for every account. */
+  postsPerHour: number;
+  /** An account younger than this many days is new. */
+  newAccountDays: number;
+  /** Posts per hour while an account is new. */
+  newAccountPostsPerHour: number;
+  /** Links allowed in each of a new account's first `newAccountLinkPosts` posts. */
+  newAccountLinks: number;
+  newAccountLinkPosts: number;
 }
 
 export class ConfigError extends Error {
@@ -47,6 +63,12 @@ const KEYS = {
   PUBLIUS_INSTANCE_NAME: "instanceName",
   PUBLIUS_LOG_LEVEL: "logLevel",
   PUBLIUS_TRUSTED_PROXIES: "trustedProxies",
+  PUBLIUS_SIGNUP_POW_BITS: "signupPowBits",
+  PUBLIUS_POSTS_PER_HOUR: "posting",
+  PUBLIUS_NEW_ACCOUNT_DAYS: "posting",
+  PUBLIUS_NEW_ACCOUNT_POSTS_PER_HOUR: "posting",
+  PUBLIUS_NEW_ACCOUNT_LINKS: "posting",
+  PUBLIUS_NEW_ACCOUNT_LINK_POSTS: "posting",
   PUBLIUS_LEGAL_MATRIX: "legal",
   PUBLIUS_LEGAL_HELP: "legal",
   PUBLIUS_LEGAL_MAX_DOCUMENT_MB: "legal",
@@ -119,6 +141,17 @@ function parseConfig(raw: RawConfig): Config {
     instanceName: raw.PUBLIUS_INSTANCE_NAME ?? "Publius",
     logLevel: logLevel as Config["logLevel"],
     trustedProxies: parseProxies(raw.PUBLIUS_TRUSTED_PROXIES ?? ""),
+    signupPowBits: parseCount("PUBLIUS_SIGNUP_POW_BITS", raw.PUBLIUS_SIGNUP_POW_BITS ?? "18", 32),
+    posting: {
+      postsPerHour: parseCount("PUBLIUS_POSTS_PER_HOUR", raw.PUBLIUS_POSTS_PER_HOUR ?? "60"),
+      newAccountDays: parseCount("PUBLIUS_NEW_ACCOUNT_DAYS", raw.PUBLIUS_NEW_ACCOUNT_DAYS ?? "7"),
+      newAccountPostsPerHour: parseCount(
+        "PUBLIUS_NEW_ACCOUNT_POSTS_PER_HOUR",
+        raw.PUBLIUS_NEW_ACCOUNT_POSTS_PER_HOUR ?? "10",
+      ),
+      newAccountLinks: parseCount("PUBLIUS_NEW_ACCOUNT_LINKS", raw.PUBLIUS_NEW_ACCOUNT_LINKS ?? "1"),
+      newAccountLinkPosts: parseCount("PUBLIUS_NEW_ACCOUNT_LINK_POSTS", raw.PUBLIUS_NEW_ACCOUNT_LINK_POSTS ?? "5"),
+    },
     legal: parseLegalConfig(raw, (message) => new ConfigError(message)),
   };
 }
@@ -127,6 +160,15 @@ function parsePort(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 0 || n > 65535) {
     throw new ConfigError(`PUBLIUS_PORT must be a whole number from 0 to 65535 (got "${value}")`);
+  }
+  return n;
+}
+
+/** A whole number from 0 to `max`. */
+function parseCount(name: string, value: string, max = 1_000_000_000): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > max) {
+    throw new ConfigError(`${name} must be a whole number from 0 to ${max} (got "${value}")`);
   }
   return n;
 }

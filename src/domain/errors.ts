@@ -6,16 +6,23 @@ export class PubliusError extends Error {
   readonly publicMessage: string;
   /** Field-level messages for forms and 422 answers. */
   readonly fields: Record<string, string> | undefined;
+  /** Response headers that go with the answer (Retry-After, X-RateLimit-*). */
+  readonly headers: Record<string, string> | undefined;
 
   constructor(
     status: number,
     publicMessage: string,
-    options?: { cause?: unknown; fields?: Record<string, string> | undefined },
+    options?: {
+      cause?: unknown;
+      fields?: Record<string, string> | undefined;
+      headers?: Record<string, string> | undefined;
+    },
   ) {
     super(publicMessage, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = status;
     this.publicMessage = publicMessage;
     this.fields = options?.fields;
+    this.headers = options?.headers;
   }
 }
 

@@ -46,6 +46,7 @@ export function installErrorHandler(app: FastifyInstance, logger: Logger, render
   app.setErrorHandler(async (error, request, reply) => {
     const { status, message } = toPublicError(error);
     if (status >= 500) logger.error("request failed", error);
+    if (error instanceof PubliusError && error.headers) reply.headers(error.headers);
     if (isApiRequest(request)) return reply.status(status).send({ error: message });
     return renderPage(request, reply, error, status, message);
   });

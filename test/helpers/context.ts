@@ -14,6 +14,17 @@ import { migrate, openStore } from "../../src/store/store.ts";
 export const TEST_DATABASE_URL = process.env.PUBLIUS_TEST_DATABASE_URL || undefined;
 export const dialectUnderTest = TEST_DATABASE_URL ? "postgres" : "sqlite";
 
+/**
+ * What tests run with unless their env says otherwise: no proof of work on the sign-up page and
+ * posting limits out of the way (the tests of those features set them explicitly).
+ */
+export const TEST_ABUSE_DEFAULTS: Record<string, string> = {
+  PUBLIUS_SIGNUP_POW_BITS: "0",
+  PUBLIUS_POSTS_PER_HOUR: "0",
+  PUBLIUS_NEW_ACCOUNT_POSTS_PER_HOUR: "0",
+  PUBLIUS_NEW_ACCOUNT_LINK_POSTS: "0",
+};
+
 export interface TestContext extends AppContext {
   clock: ManualClock;
   dataDir: string;
@@ -39,6 +50,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
     PUBLIUS_DATA_DIR: dataDir,
     PUBLIUS_PUBLIC_URL: "http://publius.test",
     PUBLIUS_LOG_LEVEL: "silent",
+    ...TEST_ABUSE_DEFAULTS,
     ...options.env,
   });
   let schema: string | undefined;

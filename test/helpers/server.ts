@@ -12,6 +12,7 @@ import { DatabaseSync } from "node:sqlite";
 import pg from "pg";
 import { loadConfig } from "../../src/config/config.ts";
 import { type RunningServer, serve } from "../../src/main.ts";
+import { TEST_ABUSE_DEFAULTS } from "./context.ts";
 
 const TEST_DATABASE_URL = process.env.PUBLIUS_TEST_DATABASE_URL || undefined;
 export const dialectUnderTest = TEST_DATABASE_URL ? "postgres" : "sqlite";
@@ -60,6 +61,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
         PUBLIUS_PUBLIC_URL: origin,
         PUBLIUS_LOG_LEVEL: options.captureLog ? "info" : "silent",
         PUBLIUS_DATABASE_URL: databaseUrl,
+        ...TEST_ABUSE_DEFAULTS,
         ...options.env,
       }),
       options.captureLog ? { writeLog: (line) => log.push(line) } : {},

@@ -128,6 +128,7 @@ describe("every page", () => {
       "/settings/invites": ["/settings/invites"],
       "/settings/password": ["/settings/password"],
       "/settings/posting": ["/settings/posting"],
+      "/settings/export": ["/settings/export"],
       "/settings/privacy": ["/settings/privacy"],
       "/settings/privacy.json": ["/settings/privacy.json"],
       "/settings/profile": ["/settings/profile"],
@@ -141,6 +142,7 @@ describe("every page", () => {
       "/static/avatar.png": ["/static/avatar.png"],
       "/static/header.png": ["/static/header.png"],
       "/static/publius.css": ["/static/publius.css"],
+      "/static/pow.js": ["/static/pow.js"],
       "/statuses/:id": [`/statuses/${linked}`],
       // The moderator's own post, so that they may edit and delete it.
       "/statuses/:id/delete": [`/statuses/${world.reply}/delete`],
@@ -269,6 +271,7 @@ describe("every page", () => {
       // Before any handler runs, so an app that does not exist will do.
       "/settings/apps/:id/revoke": ["/settings/apps/1/revoke", {}],
       "/settings/delete": ["/settings/delete", { password: PASSWORD }],
+      "/settings/export": ["/settings/export", {}],
       "/settings/invites": ["/settings/invites", { max_uses: "1", expires: "7" }],
       "/settings/password": ["/settings/password", { current: PASSWORD, password: "forged new password" }],
       "/settings/posting": ["/settings/posting", { post_delay: "6h" }],

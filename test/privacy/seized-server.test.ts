@@ -42,6 +42,7 @@ import { DatabaseSync } from "node:sqlite";
 import { test } from "node:test";
 import pg from "pg";
 import sharp from "sharp";
+import { TEST_ABUSE_DEFAULTS } from "../helpers/context.ts";
 
 const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const PG_URL = process.env.PUBLIUS_TEST_DATABASE_URL || undefined;
@@ -432,6 +433,8 @@ test(`a seized server holds no address, agent, e-mail or image metadata (${PG_UR
     PUBLIUS_LOG_LEVEL: "info",
     PUBLIUS_TRUSTED_PROXIES: TRUSTED_PROXIES,
     PUBLIUS_REGISTRATION: "open",
+    // No proof of work (an API sign-up cannot solve it) and posting limits off, as in every test.
+    ...TEST_ABUSE_DEFAULTS,
     // Whatever the process or its libraries (libvips) put in a temporary folder is searched too.
     TMPDIR: processTmp,
   });

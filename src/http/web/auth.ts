@@ -1,15 +1,29 @@
 // Sign up, sign in, sign out. Only a handle and a password are asked; nothing else.
+import { readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { DAY } from "../../domain/clock.ts";
 import { PubliusError } from "../../domain/errors.ts";
 import { signInPage, signUpPage } from "../../present/web/auth.ts";
 import { SESSION_DAYS } from "../../services/accounts/sessions.ts";
+import { SignUpChallenges } from "../../services/accounts/signup-challenge.ts";
 import { limitSignIns, limitSignUps } from "../rate-limit.ts";
 import { cookieOptions, field, SESSION_COOKIE, safeBack, sendPage, withNotice } from "./request.ts";
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   const mode = ctx.config.registration;
+  // Open registration asks the browser for a proof of work (see signup-challenge.ts); the key that
+  // signs the challenges lives in this process only.
+  const challenges =
+    mode === "open" && ctx.config.signupPowBits > 0
+      ? new SignUpChallenges(ctx.clock, ctx.config.signupPowBits)
+      : undefined;
+  const pow = () => (challenges ? { challenge: challenges.issue(), bits: challenges.bits } : undefined);
+
+  const powScript = readFileSync(new URL("../../../public/pow.js", import.meta.url));
+  app.get("/static/pow.js", async (_request, reply) =>
+    reply.header("cache-control", "public, max-age=3600").type("text/javascript; charset=utf-8").send(powScript),
+  );
 
   app.get("/signup", async (request, reply) => {
     if (request.auth) return reply.redirect("/home", 303);
@@ -17,6 +31,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     return sendPage(ctx, request, reply, "Sign up", (pc) =>
       signUpPage(pc, {
         mode,
+        pow: pow(),
         values: { handle: "", invite: typeof q.invite === "string" ? q.invite : "", reason: "" },
       }),
     );
@@ -36,12 +51,24 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
           fields: { password_confirmation: "The two passwords differ." },
         });
       }
-      const account = await ctx.services.accounts.register({
-        handle: values.handle,
-        password,
-        reason: values.reason,
-        inviteCode: values.invite,
-      });
+      // Without a solved puzzle, open registration falls back to an invite code or staff approval.
+      let registerAs: "approval" | undefined;
+      if (challenges) {
+        const counter = field(request.body, "pow_counter");
+        if (!counter || !challenges.redeem(field(request.body, "pow_challenge"), counter)) {
+          registerAs = "approval";
+          if (!values.invite.trim() && !values.reason.trim()) {
+            const message = counter
+              ? "The anti-robot check on the page had expired or was already used, and it has been renewed. Send the form again — or enter an invite code, or tell the staff why you would like to join."
+              : "Without JavaScript, this server needs an invite code, or a few words to the staff on why you would like to join (your account then waits for their approval).";
+            throw new PubliusError(422, message, { fields: { pow: message } });
+          }
+        }
+      }
+      const account = await ctx.services.accounts.register(
+        { handle: values.handle, password, reason: values.reason, inviteCode: values.invite },
+        registerAs ? { mode: registerAs } : {},
+      );
       if (account.state === "pending") return reply.redirect(withNotice("/signin", "pending"), 303);
       const token = await ctx.services.sessions.create(account.id);
       reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
@@ -53,7 +80,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         request,
         reply,
         "Sign up",
-        (pc) => signUpPage(pc, { mode, values, error: e.publicMessage, fields: e.fields }),
+        (pc) => signUpPage(pc, { mode, pow: pow(), values, error: e.publicMessage, fields: e.fields }),
         422,
       );
     }

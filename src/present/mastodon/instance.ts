@@ -29,9 +29,20 @@ function streamingOrigin(publicUrl: string): string {
   return publicUrl.replace(/^http/, "ws");
 }
 
+/**
+ * Apps cannot solve the sign-up proof of work, so on an open server that asks for one an app's
+ * sign-up is an application for approval (or needs an invite); the website admits at once.
+ */
+function approvalRequired(config: Config): boolean {
+  return config.registration === "approval" || (config.registration === "open" && config.signupPowBits > 0);
+}
+
 function registrationMessage(config: Config): string | null {
   if (config.registration === "invite")
     return "<p>Joining this server needs an invite code from someone who is already here.</p>";
+  if (config.registration === "open" && config.signupPowBits > 0) {
+    return "<p>Sign up on this server's website to join at once. Sign-ups from apps are reviewed by the staff, unless you have an invite code.</p>";
+  }
   return null;
 }
 
@@ -88,8 +99,8 @@ export function instanceToApi(config: Config, stats: InstanceStats) {
     },
     registrations: {
       enabled: config.registration !== "invite",
-      approval_required: config.registration === "approval",
-      reason_required: config.registration === "approval",
+      approval_required: approvalRequired(config),
+      reason_required: approvalRequired(config),
       message: registrationMessage(config),
       min_age: null,
       url: null,
@@ -117,7 +128,7 @@ export function v1InstanceToApi(config: Config, stats: InstanceStats) {
     thumbnail: `${origin}/static/header.png`,
     languages: ["en"],
     registrations: config.registration !== "invite",
-    approval_required: config.registration === "approval",
+    approval_required: approvalRequired(config),
     invites_enabled: config.registration === "invite" || config.usersMayInvite,
     configuration: {
       accounts: { max_featured_tags: 0, max_pinned_statuses: MAX_PINNED_STATUSES },

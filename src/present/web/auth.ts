@@ -7,6 +7,8 @@ export function signUpPage(
   p: {
     mode: RegistrationMode;
     values: { handle: string; invite: string; reason: string };
+    /** Open mode with proof of work: the challenge the browser's script solves, and its difficulty. */
+    pow?: { challenge: string; bits: number } | undefined;
     error?: string | undefined;
     fields?: Record<string, string> | undefined;
   },
@@ -23,8 +25,9 @@ export function signUpPage(
   <p>${intro}</p>
   <p class="privacy-note">We ask for no e-mail address, no phone number and no real name, and we never record your IP address. Choose a handle that does not identify you, and keep your password safe: without an e-mail address, a lost password cannot be reset.</p>
   ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
-  <form method="post" action="/signup">
+  <form method="post" action="/signup"${p.pow ? html` data-pow-bits="${String(p.pow.bits)}"` : ""}>
     ${csrfField(pc)}
+    ${p.pow ? powFields(p.pow.challenge) : ""}
     <label for="handle">Handle</label>
     <input id="handle" name="handle" required maxlength="30" pattern="[A-Za-z0-9_]{1,30}" autocomplete="username" autocapitalize="none" spellcheck="false" value="${p.values.handle}"${describedBy(f, "handle")}>
     <p class="hint">1 to 30 letters, digits or underscores.</p>
@@ -50,10 +53,39 @@ export function signUpPage(
     ${fieldError(f, "invite")}`
         : ""
     }
+    ${p.pow ? alternatives(p) : ""}
     <button type="submit">Sign up</button>
   </form>
   <p>Already have an account? <a href="/signin">Sign in</a>.</p>
 </section>`;
+}
+
+/** The challenge, the script's answer and its progress line; public/pow.js does the work. */
+function powFields(challenge: string): SafeHtml {
+  return html`<input type="hidden" name="pow_challenge" value="${challenge}">
+    <input type="hidden" name="pow_counter" value="">
+    <p id="pow-status" class="hint" role="status" hidden></p>
+    <noscript><p class="hint">To keep out automated sign-ups, this page normally has your browser solve a small puzzle, which needs JavaScript. With JavaScript off you can still join: enter an invite code from someone who is already here, or tell the staff why you would like to join and your account will wait for their approval.</p></noscript>
+    <script src="/static/pow.js" defer></script>`;
+}
+
+/** Without a solved puzzle: an invite code, or an application the staff approve. */
+function alternatives(p: {
+  values: { invite: string; reason: string };
+  fields?: Record<string, string> | undefined;
+}): SafeHtml {
+  const f = p.fields;
+  return html`<fieldset id="pow-alternatives">
+      <legend>Without JavaScript</legend>
+      <p class="hint">Leave these empty if your browser solved the puzzle above. Otherwise use one of them.</p>
+      ${fieldError(f, "pow")}
+      <label for="invite">Invite code (optional)</label>
+      <input id="invite" name="invite" autocomplete="off" spellcheck="false" value="${p.values.invite}"${describedBy(f, "invite")}>
+      ${fieldError(f, "invite")}
+      <label for="reason">Or: why would you like to join? (optional)</label>
+      <textarea id="reason" name="reason" rows="3" maxlength="1000"${describedBy(f, "reason")}>${p.values.reason}</textarea>
+      ${fieldError(f, "reason")}
+    </fieldset>`;
 }
 
 export function signInPage(pc: PageContext, p: { handle: string; next: string; error?: string | undefined }): SafeHtml {

@@ -1,5 +1,5 @@
 // Writing posts: create, edit (earlier versions kept), delete. Each change is one transaction.
-import { sql } from "kysely";
+import { PostgresAdapter, sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
 import { dayOf, HOUR } from "../../domain/clock.ts";
 import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";
@@ -20,6 +20,7 @@ import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 import { attachMedia, checkMediaIds, replaceMedia } from "./attachments.ts";
 import { hydrateStatuses } from "./hydrate.ts";
+import { PostingLimits } from "./posting-limits.ts";
 
 export interface NewStatus {
   text: string;
@@ -50,9 +51,12 @@ export { MAX_MEDIA } from "./attachments.ts";
 export class PostingService {
   readonly #deps: ServiceDeps;
   readonly #notifications: NotificationService;
+  /** Per-account posting limits (posts per hour, links in a new account's first posts). */
+  readonly limits: PostingLimits;
   constructor(deps: ServiceDeps, notifications: NotificationService) {
     this.#deps = deps;
     this.#notifications = notifications;
+    this.limits = new PostingLimits(deps);
   }
 
   /** Validates text, spoiler and visibility; throws 422 with field messages. A post with images may have no text. */
@@ -84,7 +88,11 @@ export class PostingService {
     return visibility as Visibility;
   }
 
-  async create(viewer: Viewer, input: NewStatus, at?: Date): Promise<Status> {
+  /**
+   * Publishes a post. `admitted` says the posting limits were already applied (a queued post, counted
+   * when it was scheduled); otherwise they are applied here.
+   */
+  async create(viewer: Viewer, input: NewStatus, at?: Date, options: { admitted?: boolean } = {}): Promise<Status> {
     const mediaIds = checkMediaIds(input.mediaIds);
     // What the request leaves out comes from the author's posting preferences.
     const defaults = await this.#deps.db
@@ -102,6 +110,7 @@ export class PostingService {
       const existing = await this.#byIdempotencyKey(viewer, key);
       if (existing) return existing;
     }
+    if (!options.admitted) await this.limits.admit(viewer, input.text);
     const language = normaliseLanguage(input.language ?? defaults?.default_language ?? undefined);
     const sensitive = input.sensitive ?? defaults?.default_sensitive === 1;
     const events: PubliusEvent[] = [];
@@ -147,7 +156,7 @@ export class PostingService {
         .execute();
       await this.#link(tx, id, mentionIds, tagNames);
       await attachMedia(tx, viewer.accountId, id, mediaIds);
-      // The post's row before the account's, the order reposts and deletions lock them in (no deadlock).
+      // The post's row before the account's: the order reposts and deletions lock them in (no deadlock).
       if (parent) {
         await tx
           .updateTable("statuses")
@@ -278,6 +287,12 @@ export class PostingService {
     const sensitive = change.sensitive || spoiler !== "" ? 1 : 0;
     const events: PubliusEvent[] = [];
     await this.#deps.db.transaction().execute(async (tx) => {
+      // Hold the post (PostgreSQL) and read it again: an edit racing this one (a double submit) waits
+      // and then finds the history begun, and a deletion racing it makes this a 404.
+      let held = tx.selectFrom("statuses").selectAll().where("id", "=", statusId);
+      if (this.#deps.dialect === "postgres") held = held.forUpdate();
+      const original = await held.executeTakeFirst();
+      if (!original) throw notFound();
       const edits = await tx
         .selectFrom("status_edits")
         .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -289,11 +304,11 @@ export class PostingService {
           .insertInto("status_edits")
           .values({
             status_id: statusId,
-            text: current.text,
-            content: current.content,
-            spoiler_text: current.spoiler_text,
-            sensitive: current.sensitive,
-            created_at: current.created_at,
+            text: original.text,
+            content: original.content,
+            spoiler_text: original.spoiler_text,
+            sensitive: original.sensitive,
+            created_at: original.created_at,
           })
           .execute();
       }
@@ -310,7 +325,7 @@ export class PostingService {
           content,
           spoiler_text: spoiler,
           sensitive,
-          language: change.language === undefined ? current.language : normaliseLanguage(change.language),
+          language: change.language === undefined ? original.language : normaliseLanguage(change.language),
           edited_at: now,
         })
         .where("id", "=", statusId)
@@ -427,14 +442,12 @@ export class PostingService {
  * and the post counts of those whose reposts of it go with it. Used by authors and by moderators.
  */
 export async function removeStatus(tx: Tx, statusId: string): Promise<void> {
-  // An update that changes nothing, to take the post's row lock first (PostgreSQL): a repost or like
-  // racing this deletion then either finishes before it (and is counted) or finds the post gone.
-  const row = await tx
-    .updateTable("statuses")
-    .set({ reblogs_count: sql`reblogs_count` })
-    .where("id", "=", statusId)
-    .returning(["account_id", "in_reply_to_id", "reblog_of_id"])
-    .executeTakeFirst();
+  // On PostgreSQL, hold the post's row first: a second deletion racing this one (a double click)
+  // then waits, finds the post gone and changes nothing, instead of decrementing every counter
+  // twice; a racing repost either finishes first (and is counted) or finds the post gone.
+  let select = tx.selectFrom("statuses").select(["account_id", "in_reply_to_id", "reblog_of_id"]);
+  if (tx.getExecutor().adapter instanceof PostgresAdapter) select = select.forUpdate();
+  const row = await select.where("id", "=", statusId).executeTakeFirst();
   if (!row) return;
   const reposters = await tx
     .selectFrom("statuses")

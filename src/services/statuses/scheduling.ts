@@ -110,6 +110,8 @@ export class SchedulingService {
       const existing = (await this.list(viewer)).find((s) => s.params.idempotencyKey === key);
       if (existing) return { kind: "scheduled", scheduled: existing };
     }
+    // A queued post counts against the posting limits when it is queued, not when it is published.
+    await this.#posting.limits.admit(viewer, input.text);
     const mediaIds = [...new Set(input.mediaIds ?? [])];
     if (mediaIds.length) {
       // Only one's own images that no post uses yet; checked again when the post is published.
@@ -222,16 +224,21 @@ export class SchedulingService {
       const p = JSON.parse(row.params) as ScheduledParams;
       const viewer: Viewer = { accountId: row.account_id, roles: [] };
       try {
-        await this.#posting.create(viewer, {
-          text: p.text,
-          spoilerText: p.spoilerText,
-          sensitive: p.sensitive,
-          visibility: p.visibility,
-          inReplyToId: p.inReplyToId ?? undefined,
-          language: p.language ?? undefined,
-          mediaIds: p.mediaIds,
-          idempotencyKey: `scheduled:${row.id}`,
-        });
+        await this.#posting.create(
+          viewer,
+          {
+            text: p.text,
+            spoilerText: p.spoilerText,
+            sensitive: p.sensitive,
+            visibility: p.visibility,
+            inReplyToId: p.inReplyToId ?? undefined,
+            language: p.language ?? undefined,
+            mediaIds: p.mediaIds,
+            idempotencyKey: `scheduled:${row.id}`,
+          },
+          undefined,
+          { admitted: true },
+        );
         published += 1;
       } catch (e) {
         if (!(e instanceof PubliusError) || e.status >= 500) throw e;

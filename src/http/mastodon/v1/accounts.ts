@@ -82,7 +82,10 @@ export function accountRoutes(api: FastifyInstance, ctx: AppContext): void {
       list.push({ error, description });
       details[field] = list;
     };
-    const mode = ctx.config.registration;
+    // An app cannot solve the sign-up page's proof of work: with it on, open registration through the
+    // API is the page's fallback — an invite code admits, otherwise the staff approve.
+    const mode =
+      ctx.config.registration === "open" && ctx.config.signupPowBits > 0 ? "approval" : ctx.config.registration;
     const username = (str(p, "username", { max: 200 }) ?? "").trim();
     const password = str(p, "password", { max: 1000 }) ?? "";
     const reason = (str(p, "reason", { max: 5000 }) ?? "").trim();
@@ -127,7 +130,7 @@ export function accountRoutes(api: FastifyInstance, ctx: AppContext): void {
     let account: Account | undefined;
     if (Object.keys(details).length === 0) {
       try {
-        account = await accounts.register({ handle: username, password, reason, inviteCode });
+        account = await accounts.register({ handle: username, password, reason, inviteCode }, { mode });
       } catch (e) {
         if (!(e instanceof PubliusError) || e.status !== 422) throw e;
         const fields = e.fields ?? {};
