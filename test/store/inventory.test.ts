@@ -12,17 +12,21 @@ before(async () => {
 after(() => ctx.destroy());
 
 async function liveSchema(): Promise<Map<string, Set<string>>> {
-  let schema: string | undefined;
-  if (ctx.store.dialect === "postgres") {
-    const r = await sql<{ s: string }>`SELECT current_schema() AS s`.execute(ctx.store.db);
-    schema = r.rows[0]?.s;
-  }
-  const tables = await ctx.store.db.introspection.getTables();
   const out = new Map<string, Set<string>>();
-  for (const t of tables) {
-    if (schema !== undefined && t.schema !== schema) continue;
-    out.set(t.name, new Set(t.columns.map((c) => c.name)));
+  if (ctx.store.dialect === "postgres") {
+    // Only this test file's schema: Kysely's introspector reads every schema, and other test files
+    // create and drop theirs concurrently.
+    const r = await sql<{ table_name: string; column_name: string }>`
+      SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema()`.execute(ctx.store.db);
+    for (const row of r.rows) {
+      const columns = out.get(row.table_name) ?? new Set<string>();
+      columns.add(row.column_name);
+      out.set(row.table_name, columns);
+    }
+    return out;
   }
+  for (const t of await ctx.store.db.introspection.getTables()) out.set(t.name, new Set(t.columns.map((c) => c.name)));
   return out;
 }
 
