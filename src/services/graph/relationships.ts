@@ -2,9 +2,9 @@
 import { sql } from "kysely";
 import type { Account, Relationship, Viewer } from "../../domain/account.ts";
 import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";
-import { serialBound } from "../../domain/ids.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
+import { runSerialPage } from "../../store/repos/paging.ts";
 import { isUniqueViolation, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
@@ -311,24 +311,13 @@ export class RelationshipService {
     page: Page,
   ): Promise<AccountPage> {
     const limit = pageLimit(page, 40, 80);
-    let q = this.#deps.db
+    const q = this.#deps.db
       .selectFrom(`${edge} as e`)
       .innerJoin("accounts as a", "a.id", `e.${other}`)
       .select(["e.id", `e.${other} as other`])
       .where(`e.${anchor}`, "=", accountId)
       .where("a.suspended", "=", 0);
-    const maxId = serialBound(page.maxId);
-    const sinceId = serialBound(page.sinceId);
-    const minId = serialBound(page.minId);
-    if (maxId !== undefined) q = q.where("e.id", "<", maxId);
-    if (sinceId !== undefined) q = q.where("e.id", ">", sinceId);
-    if (minId !== undefined) q = q.where("e.id", ">", minId);
-    const ascending = minId !== undefined && sinceId === undefined;
-    let rows = await q
-      .orderBy("e.id", ascending ? "asc" : "desc")
-      .limit(limit)
-      .execute();
-    if (ascending) rows = rows.reverse();
+    const rows = await runSerialPage(q, "e.id", page, limit);
     const accounts = await findAccountsByIds(
       this.#deps.db,
       rows.map((r) => r.other),

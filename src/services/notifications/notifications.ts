@@ -8,6 +8,7 @@ import { parseSerial, serialBound } from "../../domain/ids.ts";
 import type { Notification, NotificationType } from "../../domain/notification.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
+import { runSerialPage } from "../../store/repos/paging.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
 import type { AccountsTable } from "../../store/schema/accounts.ts";
@@ -102,18 +103,7 @@ export class NotificationService {
       "n.created_at",
     ]);
     q = applyFilter(q, filter);
-    const maxId = serialBound(page.maxId);
-    const sinceId = serialBound(page.sinceId);
-    const minId = serialBound(page.minId);
-    if (maxId !== undefined) q = q.where("n.id", "<", maxId);
-    if (sinceId !== undefined) q = q.where("n.id", ">", sinceId);
-    if (minId !== undefined) q = q.where("n.id", ">", minId);
-    const ascending = minId !== undefined && sinceId === undefined;
-    let rows = await q
-      .orderBy("n.id", ascending ? "asc" : "desc")
-      .limit(limit)
-      .execute();
-    if (ascending) rows = rows.reverse();
+    const rows = await runSerialPage(q, "n.id", page, limit);
     return this.#hydrate(viewer, rows);
   }
 

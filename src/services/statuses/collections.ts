@@ -4,9 +4,9 @@
 import { sql } from "kysely";
 import type { Account, Viewer } from "../../domain/account.ts";
 import { notFound, unprocessable } from "../../domain/errors.ts";
-import { serialBound } from "../../domain/ids.ts";
 import { type Page, pageLimit, type Status } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
+import { runSerialPage } from "../../store/repos/paging.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
 import { isUniqueViolation, type Queryable } from "../../store/store.ts";
@@ -154,24 +154,13 @@ export class CollectionService {
   async #edgeStatuses(edge: Edge, viewer: Viewer, page: Page): Promise<StatusPage> {
     const v = viewer.accountId;
     const limit = pageLimit(page, 20, 40);
-    let q = statusSource(this.#deps.db)
+    const q = statusSource(this.#deps.db)
       // Both tables are (id, account_id, status_id); one name keeps the query's type simple.
       .innerJoin(`${edge} as e` as "bookmarks as e", "e.status_id", "s.id")
       .select([...STATUS_COLUMNS, "e.id as edge_id"])
       .where("e.account_id", "=", v)
       .where(visibleTo(v));
-    const maxId = serialBound(page.maxId);
-    const sinceId = serialBound(page.sinceId);
-    const minId = serialBound(page.minId);
-    if (maxId !== undefined) q = q.where("e.id", "<", maxId);
-    if (sinceId !== undefined) q = q.where("e.id", ">", sinceId);
-    if (minId !== undefined) q = q.where("e.id", ">", minId);
-    const ascending = minId !== undefined && sinceId === undefined;
-    let rows = await q
-      .orderBy("e.id", ascending ? "asc" : "desc")
-      .limit(limit)
-      .execute();
-    if (ascending) rows = rows.reverse();
+    const rows = await runSerialPage(q, "e.id", page, limit);
     return {
       statuses: await hydrateStatuses(this.#deps.db, rows, v),
       newestId: rows.length ? String(rows[0]?.edge_id) : undefined,
@@ -216,18 +205,7 @@ export class CollectionService {
         sql<boolean>`NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = ${v} AND b.target_account_id = f.account_id) OR (b.account_id = f.account_id AND b.target_account_id = ${v}))`,
       );
     }
-    const maxId = serialBound(page.maxId);
-    const sinceId = serialBound(page.sinceId);
-    const minId = serialBound(page.minId);
-    if (maxId !== undefined) q = q.where("f.id", "<", maxId);
-    if (sinceId !== undefined) q = q.where("f.id", ">", sinceId);
-    if (minId !== undefined) q = q.where("f.id", ">", minId);
-    const ascending = minId !== undefined && sinceId === undefined;
-    let rows = await q
-      .orderBy("f.id", ascending ? "asc" : "desc")
-      .limit(limit)
-      .execute();
-    if (ascending) rows = rows.reverse();
+    const rows = await runSerialPage(q, "f.id", page, limit);
     return this.#accountPage(rows.map((r) => ({ edge: String(r.id), accountId: r.account_id })));
   }
 
