@@ -11,7 +11,7 @@ import type { Tx } from "../../store/store.ts";
 import { requireRole } from "../accounts/accounts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { hydrateStatuses } from "../statuses/hydrate.ts";
-import { removeStatus } from "../statuses/posting.ts";
+import { removeStatus } from "../statuses/removal.ts";
 
 export interface Report {
   id: string;

@@ -11,7 +11,7 @@ import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 import { hydrateStatuses } from "./hydrate.ts";
-import { removeStatus } from "./posting.ts";
+import { removeStatus } from "./removal.ts";
 
 export class InteractionService {
   readonly #deps: ServiceDeps;
