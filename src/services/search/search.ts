@@ -117,7 +117,10 @@ export class SearchService {
       if (!match) return [];
       q = q.where(sql<boolean>`s.rowid IN (SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH ${match})`);
     } else {
-      q = q.where(sql<boolean>`s.search_vector @@ plainto_tsquery('simple', ${query})`);
+      // Split the query as the index splits the text (migration 007): on anything not a word character.
+      q = q.where(
+        sql<boolean>`s.search_vector @@ plainto_tsquery('simple', regexp_replace(${query}, '[^[:alnum:]_]+', ' ', 'g'))`,
+      );
     }
     const rows = await q.orderBy("s.id", "desc").limit(limit).offset(offset).execute();
     return hydrateStatuses(this.#deps.db, rows, v);

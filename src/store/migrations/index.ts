@@ -4,6 +4,16 @@ import { migration002 } from "./002-mastodon-api.ts";
 import { migration003 } from "./003-scheduled-posts.ts";
 import { migration004 } from "./004-legal.ts";
 import { migration005 } from "./005-media-position.ts";
+import { migration006 } from "./006-canary.ts";
+import { migration007 } from "./007-search-words.ts";
 import type { Migration } from "./migration.ts";
 
-export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
+export const migrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+  migration005,
+  migration006,
+  migration007,
+];
