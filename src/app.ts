@@ -20,6 +20,7 @@ import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
 import { exportRoutes } from "./http/web/export.ts";
 import { legalNoticeRoutes } from "./http/web/legal-notices.ts";
+import { legalPageRoutes } from "./http/web/legal-pages.ts";
 import { legalPublicRoutes } from "./http/web/legal-public.ts";
 import { privacyRoutes } from "./http/web/privacy.ts";
 import { profileRoutes } from "./http/web/profiles.ts";
@@ -29,6 +30,7 @@ import { settingsRoutes } from "./http/web/settings.ts";
 import { staffRoutes } from "./http/web/staff.ts";
 import { statusRoutes } from "./http/web/statuses.ts";
 import { timelineRoutes } from "./http/web/timelines.ts";
+import { transparencyRoutes } from "./http/web/transparency.ts";
 
 /** Largest accepted body for forms and JSON (media uploads get their own limit). */
 export const BODY_LIMIT = 64 * 1024;
@@ -137,6 +139,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     scheduledRoutes(web, ctx);
     legalNoticeRoutes(web, ctx);
     legalPublicRoutes(web, ctx);
+    legalPageRoutes(web, ctx);
+    transparencyRoutes(web, ctx);
     await legalConsole(web, ctx);
   });
 

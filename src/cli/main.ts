@@ -10,7 +10,9 @@ import { PubliusError } from "../domain/errors.ts";
 import { randomToken } from "../domain/ids.ts";
 import { serve } from "../main.ts";
 import { migrate, openStore } from "../store/store.ts";
+import { CANARY_HELP, canaryCommand } from "./canary.ts";
 import { LEGAL_HELP, legalCommand } from "./legal.ts";
+import { REPORT_HELP, reportCommand } from "./report.ts";
 
 const HELP = `publius — a microblogging server with nothing to unmask
 
@@ -23,7 +25,7 @@ Usage:
   publius invite create [--uses N|unlimited] [--days N]
                                          make an invite code (operator)
   publius backup <file>                  consistent online copy of the SQLite database
-${LEGAL_HELP}  publius --help                         this text
+${LEGAL_HELP}${REPORT_HELP}${CANARY_HELP}  publius --help                         this text
 
 Configuration comes from the environment (PUBLIUS_PORT, PUBLIUS_HOST, PUBLIUS_DATA_DIR,
 PUBLIUS_DATABASE_URL, PUBLIUS_PUBLIC_URL, PUBLIUS_REGISTRATION, …) or a JSON file named by
@@ -73,6 +75,10 @@ export async function runCli(
     case "audit":
     case "second-factor":
       return legalCommand(config, command, rest, out);
+    case "canary":
+      return canaryCommand(config, rest, out);
+    case "report":
+      return reportCommand(config, rest, out);
     default:
       throw new UsageError(`Unknown command "${command}". Run publius --help.`);
   }

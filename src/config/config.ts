@@ -33,6 +33,15 @@ export interface Config {
   posting: PostingLimitsConfig;
   /** Legal demands: the process matrix, legal-help list, document size limit (see config/legal.ts). */
   legal: LegalConfig;
+  /** The transparency report (docs/legal-process.md, "Transparency report"). */
+  transparency: TransparencyConfig;
+}
+
+export interface TransparencyConfig {
+  /** Length of a report period: half-years ("2026-H1") by default, or quarters ("2026-Q3") or years ("2026"). */
+  period: "half" | "quarter" | "year";
+  /** Counts from 1 up to this minus one are published as a band ("1-9"); undefined: exact counts. */
+  bandBelow: number | undefined;
 }
 
 export interface PostingLimitsConfig {
@@ -73,6 +82,9 @@ const KEYS = {
   PUBLIUS_LEGAL_HELP: "legal",
   PUBLIUS_LEGAL_MAX_DOCUMENT_MB: "legal",
   PUBLIUS_LEGAL_RESPONSE_DAYS: "legal",
+  PUBLIUS_LEGAL_SERVICE_ADDRESS: "legal",
+  PUBLIUS_TRANSPARENCY_PERIOD: "transparency",
+  PUBLIUS_TRANSPARENCY_BANDS: "transparency",
 } as const;
 
 type RawConfig = Partial<Record<keyof typeof KEYS, string>>;
@@ -153,7 +165,24 @@ function parseConfig(raw: RawConfig): Config {
       newAccountLinkPosts: parseCount("PUBLIUS_NEW_ACCOUNT_LINK_POSTS", raw.PUBLIUS_NEW_ACCOUNT_LINK_POSTS ?? "5"),
     },
     legal: parseLegalConfig(raw, (message) => new ConfigError(message)),
+    transparency: parseTransparency(raw.PUBLIUS_TRANSPARENCY_PERIOD ?? "half", raw.PUBLIUS_TRANSPARENCY_BANDS ?? "off"),
   };
+}
+
+function parseTransparency(period: string, bands: string): TransparencyConfig {
+  if (period !== "half" && period !== "quarter" && period !== "year") {
+    throw new ConfigError(`PUBLIUS_TRANSPARENCY_PERIOD must be half, quarter or year (got "${period}")`);
+  }
+  if (bands === "off") return { period, bandBelow: undefined };
+  // "10", or the band itself as the report prints it: "1-9".
+  const m = /^(?:(\d{1,4})|1-(\d{1,4}))$/.exec(bands);
+  const below = m ? (m[1] !== undefined ? Number(m[1]) : Number(m[2]) + 1) : Number.NaN;
+  if (!(below >= 2 && below <= 10_000)) {
+    throw new ConfigError(
+      `PUBLIUS_TRANSPARENCY_BANDS must be off, a number from 2 to 10000, or a band such as 1-9 (got "${bands}")`,
+    );
+  }
+  return { period, bandBelow: below };
 }
 
 function parsePort(value: string): number {

@@ -1,5 +1,6 @@
 // Legal settings: the legal-process matrix (a JSON file), where account holders can find legal
-// help, the largest demand document accepted, and how long a notified person has to respond.
+// help, the largest demand document accepted, how long a notified person has to respond, and where
+// legal documents are to be served (shown on the law-enforcement guidelines page).
 import { readFileSync } from "node:fs";
 import { DEFAULT_MATRIX, type LegalMatrix, parseMatrix } from "../domain/legal/matrix.ts";
 
@@ -14,6 +15,8 @@ export interface LegalConfig {
   maxDocumentBytes: number;
   /** Days a notified account holder is given to respond before Publius acts. */
   responseDays: number;
+  /** Where legal documents are served (free text: postal address, registered agent, portal), or none. */
+  serviceAddress: string | undefined;
 }
 
 /** Organisations that help people whose data is demanded (U.S.-centred; operators replace them). */
@@ -28,6 +31,7 @@ export interface RawLegalConfig {
   PUBLIUS_LEGAL_HELP?: string | undefined;
   PUBLIUS_LEGAL_MAX_DOCUMENT_MB?: string | undefined;
   PUBLIUS_LEGAL_RESPONSE_DAYS?: string | undefined;
+  PUBLIUS_LEGAL_SERVICE_ADDRESS?: string | undefined;
 }
 
 export function parseLegalConfig(raw: RawLegalConfig, fail: (message: string) => Error): LegalConfig {
@@ -69,5 +73,9 @@ export function parseLegalConfig(raw: RawLegalConfig, fail: (message: string) =>
   if (!Number.isInteger(days) || days < 0 || days > 365) {
     throw fail("PUBLIUS_LEGAL_RESPONSE_DAYS must be a whole number of days from 0 to 365");
   }
-  return { matrix, help, maxDocumentBytes: Math.round(mb * 1024 * 1024), responseDays: days };
+  const serviceAddress = raw.PUBLIUS_LEGAL_SERVICE_ADDRESS?.trim() || undefined;
+  if (serviceAddress && serviceAddress.length > 2000) {
+    throw fail("PUBLIUS_LEGAL_SERVICE_ADDRESS is at most 2000 characters");
+  }
+  return { matrix, help, maxDocumentBytes: Math.round(mb * 1024 * 1024), responseDays: days, serviceAddress };
 }

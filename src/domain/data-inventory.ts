@@ -646,6 +646,25 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       hash: c("none", "this entry's hash", "staff"),
     },
   },
+  {
+    table: "warrant_canaries",
+    about:
+      "The signed warrant canary statements (/canary): counts of demands by kind and the operator's statements. Nothing about any person.",
+    ownedBy: [],
+    columns: {
+      id: c("none", "order", "nobody"),
+      issued_day: c("none", "the day it was signed", "public", "kept, so earlier statements stay visible"),
+      next_renewal_day: c("none", "the day a new one is due", "public", "kept, so earlier statements stay visible"),
+      statement: c(
+        "none",
+        "the signed statement (canonical JSON)",
+        "public",
+        "kept, so earlier statements stay visible",
+      ),
+      signature: c("none", "its Ed25519 signature", "public", "kept, so earlier statements stay visible"),
+      key_fingerprint: c("none", "the signing key's fingerprint", "public", "kept, so earlier statements stay visible"),
+    },
+  },
 ];
 
 /** Tables that hold nothing about anyone (bookkeeping and derived search indexes). */

@@ -22,6 +22,7 @@ type OpenSite = Awaited<ReturnType<typeof openSite>>;
 const LEGAL_GET_ROUTES = [
   "/staff/legal",
   "/staff/legal/audit",
+  "/staff/legal/canary",
   "/staff/legal/demands",
   "/staff/legal/demands/new",
   "/staff/legal/demands/:id",
@@ -32,6 +33,7 @@ const LEGAL_GET_ROUTES = [
   "/staff/legal/second-factor",
 ];
 const LEGAL_POST_ROUTES = [
+  "/staff/legal/canary",
   "/staff/legal/demands",
   "/staff/legal/demands/:id/concern",
   "/staff/legal/demands/:id/court-order",
@@ -158,6 +160,15 @@ describe("every page", () => {
       "/legal/notices/:id": ["/legal/notices/1"],
       "/audit-head": ["/audit-head"],
       "/audit-head.json": ["/audit-head.json"],
+      // Issue 6: the warrant canary, the guidelines and the about page.
+      "/about": ["/about"],
+      "/canary": ["/canary"],
+      "/canary.json": ["/canary.json"],
+      "/legal/guidelines": ["/legal/guidelines"],
+      // The transparency report (issue 6).
+      "/transparency": ["/transparency", "/transparency?period=2026-H1"],
+      "/transparency.json": ["/transparency.json"],
+      "/transparency/:file": ["/transparency/2026-H1.json", "/transparency/2026-H1.csv"],
     };
   }
 

@@ -11,6 +11,7 @@ import { documentTooLarge } from "../../services/legal/files.ts";
 import { signedIn } from "../web/request.ts";
 import { legalAccessRoutes } from "./legal-access.ts";
 import { legalAuditRoutes } from "./legal-audit.ts";
+import { legalCanaryRoutes } from "./legal-canary.ts";
 import { legalDemandRoutes } from "./legal-demands.ts";
 import { legalProductionRoutes } from "./legal-productions.ts";
 
@@ -104,5 +105,6 @@ export async function legalConsole(app: FastifyInstance, ctx: AppContext): Promi
     legalDemandRoutes(legal, ctx);
     legalProductionRoutes(legal, ctx);
     legalAuditRoutes(legal, ctx);
+    legalCanaryRoutes(legal, ctx);
   });
 }

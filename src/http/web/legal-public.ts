@@ -17,7 +17,7 @@ export function legalPublicRoutes(app: FastifyInstance, ctx: AppContext): void {
       fingerprint: info.fingerprint,
       public_key_pem: info.publicKeyPem,
       instance: ctx.config.publicUrl,
-      used_for: ["legal productions (manifest.sig over manifest.json)"],
+      used_for: ["legal productions (manifest.sig over manifest.json)", "the warrant canary (/canary.json)"],
     };
   });
 

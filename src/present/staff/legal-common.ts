@@ -8,7 +8,7 @@ import { csrfField, type PageContext } from "../web/page.ts";
 export function legalTabs(current: string): SafeHtml {
   const tab = (href: string, label: string) =>
     html`<a href="${href}"${current === href ? html` aria-current="page"` : ""}>${label}</a>`;
-  return html`<nav class="tabs" aria-label="Legal console">${tab("/staff/legal", "Open demands")} ${tab("/staff/legal/demands", "All demands")} ${tab("/staff/legal/demands/new", "Record a demand")} ${tab("/staff/legal/audit", "Audit log")}</nav>`;
+  return html`<nav class="tabs" aria-label="Legal console">${tab("/staff/legal", "Open demands")} ${tab("/staff/legal/demands", "All demands")} ${tab("/staff/legal/demands/new", "Record a demand")} ${tab("/staff/legal/audit", "Audit log")} ${tab("/staff/legal/canary", "Warrant canary")}</nav>`;
 }
 
 export function stateBadge(state: DemandState): SafeHtml {

@@ -78,7 +78,7 @@ ${pc.notice ? html`<p class="notice" role="status">${pc.notice}</p>` : ""}
 ${content}
 </main>
 <footer class="site">
-<p>${pc.instanceName === "Publius" ? "This server" : pc.instanceName} runs Publius: no e-mail, no phone number, no IP address is ever kept. <a href="/privacy">Privacy policy</a> · <a href="/audit-head">Legal audit log</a></p>
+<p>${pc.instanceName === "Publius" ? "This server" : pc.instanceName} runs Publius: no e-mail, no phone number, no IP address is ever kept. <a href="/about">About this server</a> · <a href="/privacy">Privacy policy</a> · <a href="/transparency">Transparency report</a> · <a href="/audit-head">Legal audit log</a> · <a href="/canary">Warrant canary</a> · <a href="/legal/guidelines">Guidelines for law enforcement</a></p>
 </footer>
 </body>
 </html>`;

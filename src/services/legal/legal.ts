@@ -3,6 +3,7 @@ import type { ServiceDeps } from "../deps.ts";
 import type { HoldingsService } from "../privacy/holdings.ts";
 import { LegalAccess } from "./access.ts";
 import { AuditLog } from "./audit.ts";
+import { CanaryService } from "./canary.ts";
 import { DemandService } from "./demands.ts";
 import { LegalFiles } from "./files.ts";
 import { NoticeService } from "./notices.ts";
@@ -13,6 +14,7 @@ import { InstanceKey } from "./signing.ts";
 export interface LegalServices {
   access: LegalAccess;
   audit: AuditLog;
+  canary: CanaryService;
   demands: DemandService;
   notices: NoticeService;
   preservation: PreservationService;
@@ -32,6 +34,7 @@ export function createLegalServices(deps: ServiceDeps, holdings: HoldingsService
   return {
     access: new LegalAccess(deps),
     audit,
+    canary: new CanaryService(deps, audit, key),
     demands: new DemandService(deps, audit, files, notices, holdings),
     notices,
     preservation,

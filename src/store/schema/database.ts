@@ -1,5 +1,6 @@
 // The database type: the union of every table's type.
 import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from "./accounts.ts";
+import type { WarrantCanariesTable } from "./canary.ts";
 import type { AccountEdgeTable, FavouritesTable } from "./graph.ts";
 import type {
   LegalAuditLogTable,
@@ -67,4 +68,5 @@ export interface Database {
   legal_productions: LegalProductionsTable;
   legal_audit_log: LegalAuditLogTable;
   staff_second_factors: StaffSecondFactorsTable;
+  warrant_canaries: WarrantCanariesTable;
 }
