@@ -43,6 +43,7 @@ import { test } from "node:test";
 import pg from "pg";
 import sharp from "sharp";
 import { TEST_ABUSE_DEFAULTS } from "../helpers/context.ts";
+import { freePort } from "../helpers/server.ts";
 
 const MAIN = new URL("../../src/cli/main.ts", import.meta.url).pathname;
 const PG_URL = process.env.PUBLIUS_TEST_DATABASE_URL || undefined;
@@ -379,18 +380,6 @@ async function markedImage(n: number, format: "jpeg" | "webp"): Promise<Buffer> 
 }
 
 // --- The process -----------------------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
-    s.on("error", reject);
-  });
-}
 
 /** Linux routes all of 127/8 to lo; a client socket can be bound to any of it. */
 async function canBind(address: string, port: number): Promise<boolean> {

@@ -17,6 +17,7 @@ import { graphemeLength } from "../../domain/text.ts";
 import { findAccountByHandle, findAccountById } from "../../store/repos/accounts.ts";
 import { isUniqueViolation, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { subtractStatuses } from "../statuses/removal.ts";
 import type { InviteService } from "./invites.ts";
 import type { PasswordHasher } from "./passwords.ts";
 
@@ -377,13 +378,7 @@ export async function purgeAccount(tx: Tx, accountId: string): Promise<void> {
     .where("r.account_id", "!=", accountId)
     .groupBy("r.account_id")
     .execute();
-  for (const r of reposters) {
-    await tx
-      .updateTable("accounts")
-      .set({ statuses_count: sql`statuses_count - ${Number(r.n)}` })
-      .where("id", "=", r.account_id)
-      .execute();
-  }
+  await subtractStatuses(tx, reposters);
   await tx.deleteFrom("reports").where("target_account_id", "=", accountId).execute();
   await tx.deleteFrom("statuses").where("account_id", "=", accountId).where("reblog_of_id", "is not", null).execute();
   await tx.deleteFrom("statuses").where("account_id", "=", accountId).execute();

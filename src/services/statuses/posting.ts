@@ -1,5 +1,5 @@
 // Writing posts: create, edit (earlier versions kept), delete. Each change is one transaction.
-import { PostgresAdapter, sql } from "kysely";
+import { sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
 import { dayOf, HOUR } from "../../domain/clock.ts";
 import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";

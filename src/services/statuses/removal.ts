@@ -20,13 +20,7 @@ export async function removeStatus(tx: Tx, statusId: string): Promise<void> {
     .where("reblog_of_id", "=", statusId)
     .groupBy("account_id")
     .execute();
-  for (const r of reposters) {
-    await tx
-      .updateTable("accounts")
-      .set({ statuses_count: sql`statuses_count - ${Number(r.n)}` })
-      .where("id", "=", r.account_id)
-      .execute();
-  }
+  await subtractStatuses(tx, reposters);
   await tx
     .updateTable("accounts")
     .set({ statuses_count: sql`statuses_count - 1` })
@@ -48,4 +42,15 @@ export async function removeStatus(tx: Tx, statusId: string): Promise<void> {
   }
   await tx.deleteFrom("statuses").where("reblog_of_id", "=", statusId).execute();
   await tx.deleteFrom("statuses").where("id", "=", statusId).execute();
+}
+
+/** Lowers accounts' post counts by the number of their posts that are going (reposts swept along). */
+export async function subtractStatuses(tx: Tx, counts: readonly { account_id: string; n: number }[]): Promise<void> {
+  for (const r of counts) {
+    await tx
+      .updateTable("accounts")
+      .set({ statuses_count: sql`statuses_count - ${Number(r.n)}` })
+      .where("id", "=", r.account_id)
+      .execute();
+  }
 }
