@@ -6,6 +6,7 @@
 //   publius production verify <dir> [--key <pem file>]
 //   publius audit verify [--head <hash>]
 //   publius second-factor reset <handle>
+//   publius second-factor unlock <handle>
 // Commands that read or change demands act as a named legal-role staff member and need a current
 // code from their authenticator, exactly as the console does. Verification reveals nothing and
 // must be possible for anyone holding a package or a published head, so it needs no identity.
@@ -36,6 +37,8 @@ export const LEGAL_HELP = `  publius demand add <file.json> --as <handle> --code
                                          check a production package's signature and files
   publius audit verify [--head <hash>]   check the legal audit log's hash chain
   publius second-factor reset <handle>   remove a staff member's TOTP second factor (operator)
+  publius second-factor unlock <handle>  unlock a second factor locked after too many wrong codes
+                                         (operator; written to the audit log)
 `;
 
 type Out = (s: string) => void;
@@ -236,7 +239,18 @@ async function auditCommand(config: Config, args: string[], out: Out): Promise<n
 
 async function secondFactorCommand(config: Config, args: string[], out: Out): Promise<number> {
   const [sub, handle, ...extra] = args;
-  if (sub !== "reset" || !handle || extra.length) throw usage("Usage: publius second-factor reset <handle>");
+  if ((sub !== "reset" && sub !== "unlock") || !handle || extra.length) {
+    throw usage("Usage: publius second-factor reset|unlock <handle>");
+  }
+  if (sub === "unlock") {
+    return withContext(config, async (ctx) => {
+      const { wasLocked } = await ctx.services.legal.access.unlock(null, handle);
+      out(
+        `@${handle.replace(/^@/, "")}: ${wasLocked ? "unlocked" : "was not locked"}; the count of wrong codes starts again at zero.\n`,
+      );
+      return 0;
+    });
+  }
   return withContext(config, async (ctx) => {
     await ctx.services.legal.access.reset(null, handle);
     out(`@${handle.replace(/^@/, "")} has no second factor now; they set up a new one in the legal console.\n`);
