@@ -4,7 +4,7 @@
 //   publius demand show <id> --as <handle> --code <totp>
 //   publius production export <demand-id> <dir> --as <handle> --code <totp>
 //   publius production verify <dir> [--key <pem file>]
-//   publius audit verify [--head <hash>]
+//   publius audit verify [--head <hash or signed head file>] [--key <public-key.pem>]
 //   publius second-factor reset <handle>
 //   publius second-factor unlock <handle>
 // Commands that read or change demands act as a named legal-role staff member and need a current
@@ -35,7 +35,9 @@ export const LEGAL_HELP = `  publius demand add <file.json> --as <handle> --code
                                          copy a released production package to a folder
   publius production verify <dir> [--key <public-key.pem>]
                                          check a production package's signature and files
-  publius audit verify [--head <hash>]   check the legal audit log's hash chain
+  publius audit verify [--head <hash or signed head file>] [--key <public-key.pem>]
+                                         check the legal audit log: its hash chain, every signed
+                                         head published, and every demand record against it
   publius second-factor reset <handle>   remove a staff member's TOTP second factor (operator)
   publius second-factor unlock <handle>  unlock a second factor locked after too many wrong codes
                                          (operator; written to the audit log)
@@ -224,12 +226,34 @@ async function productionCommand(config: Config, args: string[], out: Out): Prom
 }
 
 async function auditCommand(config: Config, args: string[], out: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { head: { type: "string" } } });
-  if (positionals[0] !== "verify" || positionals.length > 1) throw usage("Usage: publius audit verify [--head <hash>]");
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { head: { type: "string", multiple: true }, key: { type: "string" } },
+  });
+  if (positionals[0] !== "verify" || positionals.length > 1) {
+    throw usage("Usage: publius audit verify [--head <hash or signed head file>] [--key <public-key.pem>]");
+  }
+  // A bare hash, or a file holding a signed head (/audit-head.json, a canary's JSON, or the head itself).
+  let expectHead: string | undefined;
+  const signedHeads: unknown[] = [];
+  for (const h of values.head ?? []) {
+    if (/^[0-9a-f]{64}$/i.test(h)) {
+      expectHead = h.toLowerCase();
+      continue;
+    }
+    try {
+      signedHeads.push(JSON.parse(readFileSync(h, "utf8")));
+    } catch (e) {
+      throw usage(`--head is a 64-hex hash or a signed head file; cannot read ${h}: ${(e as Error).message}`);
+    }
+  }
+  const keyPem = values.key ? readFileSync(values.key, "utf8") : undefined;
   return withContext(config, async (ctx) => {
-    const check = await ctx.services.legal.audit.verify({ expectHead: values.head });
+    const check = await ctx.services.legal.audit.verify({ expectHead, signedHeads, keyPem });
     if (check.ok) {
       out(`OK: ${check.count} entries, each committing to the one before.\nHead: ${check.head.hash}\n`);
+      if (signedHeads.length) out(`The log extends the signed head${signedHeads.length > 1 ? "s" : ""} given.\n`);
       return 0;
     }
     out(`FAILED: the audit log does not verify:\n${check.problems.map((p) => `  - ${p}\n`).join("")}`);

@@ -27,9 +27,9 @@ export interface LegalServices {
 }
 
 export function createLegalServices(deps: ServiceDeps, holdings: HoldingsService): LegalServices {
-  const audit = new AuditLog(deps);
-  const files = new LegalFiles(deps.config.dataDir, deps.config.legal.maxDocumentBytes);
   const key = new InstanceKey(deps.config.dataDir);
+  const audit = new AuditLog(deps, key);
+  const files = new LegalFiles(deps.config.dataDir, deps.config.legal.maxDocumentBytes);
   const notices = new NoticeService(deps, audit, holdings);
   const preservation = new PreservationService(deps, audit, files, holdings);
   return {

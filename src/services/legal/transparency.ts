@@ -8,7 +8,7 @@ import { DAY, dayOf } from "../../domain/clock.ts";
 import { PROCESS_TYPES, type ProcessType } from "../../domain/legal/process.ts";
 import type { DemandState } from "../../domain/legal/states.ts";
 import type { Db } from "../../store/store.ts";
-import { GENESIS_HASH } from "./audit.ts";
+import { type AuditLog, GENESIS_HASH } from "./audit.ts";
 import { type Demand, loadDemand } from "./records.ts";
 
 export const TRANSPARENCY_SCHEMA = "publius-transparency/1";
@@ -133,6 +133,8 @@ export interface TransparencyDeps {
   db: Db;
   clock: { now(): Date };
   config: { publicUrl: string; transparency: TransparencyConfig };
+  /** When given, the head at the end of each complete period is signed and kept (published at /audit-head). */
+  audit?: AuditLog | undefined;
 }
 
 export class TransparencyReports {
@@ -247,6 +249,12 @@ export class TransparencyReports {
       .limit(1)
       .executeTakeFirst();
 
+    const auditHead = head
+      ? { seq: Number(head.seq), hash: head.hash, at: head.at }
+      : { seq: 0, hash: GENESIS_HASH, at: null };
+    if (period.end < today && this.#deps.audit) {
+      await this.#deps.audit.publishHead(`transparency ${period.id}`, auditHead);
+    }
     const bandedAny = below !== undefined;
     return {
       schema: TRANSPARENCY_SCHEMA,
@@ -306,9 +314,7 @@ export class TransparencyReports {
         agreed: b(removal.filter((d) => reached(d, "approved")).length),
         rejected: b(removal.filter((d) => reached(d, "rejected")).length),
       },
-      audit_head: head
-        ? { seq: Number(head.seq), hash: head.hash, at: head.at }
-        : { seq: 0, hash: GENESIS_HASH, at: null },
+      audit_head: auditHead,
     };
   }
 }
