@@ -13,7 +13,7 @@ import { canonicalJson } from "../../src/domain/legal/canonical.ts";
 import { checkSignedHead, entryHash, type SignedAuditHead } from "../../src/services/legal/audit.ts";
 import { person } from "../fixtures/accounts.ts";
 import { createTestContext, type TestContext } from "../helpers/context.ts";
-import { addDemand, legalStaff } from "./helpers.ts";
+import { addDemand, cliEnv, legalStaff } from "./helpers.ts";
 
 async function world(ctx: TestContext) {
   await person(ctx, "rogueNoaa");
@@ -97,7 +97,7 @@ describe("signed audit heads", () => {
       assert.ok(checkSignedHead(published.signed, ctx.services.legal.key.info().publicKeyPem).ok);
       const file = join(ctx.dataDir, "head.json");
       writeFileSync(file, JSON.stringify(published));
-      const env: Record<string, string> = { PUBLIUS_DATA_DIR: ctx.dataDir, PUBLIUS_LOG_LEVEL: "silent" };
+      const env = await cliEnv(ctx);
       let out = "";
       assert.equal(await runCli(["audit", "verify", "--head", file], env, (s) => (out += s)), 0, out);
       assert.match(out, /extends the signed head given/);

@@ -230,6 +230,7 @@ describe("the legal commands' door", () => {
     assert.equal(add.code, 0);
     assert.match(add.out(), /^Recorded demand \d{18}: a search warrant from Federal Bureau of Investigation\./);
     // Verification needs no identity: it reveals nothing, and anyone holding a package or a head may check.
-    assert.equal((await run("audit", "verify")).code, 0);
+    const verified = await run("audit", "verify");
+    assert.equal(verified.code, 0, verified.out());
   });
 });

@@ -77,6 +77,8 @@ export interface AuditInput {
   demandId?: string | null;
   subject?: string;
   detail?: Record<string, unknown>;
+  /** The time of the record written with it (a demand event), so both carry the same. */
+  at?: Date;
 }
 
 export interface AuditEntry {
@@ -243,7 +245,7 @@ export class AuditLog {
       .executeTakeFirst();
     const base = {
       seq: Number(last?.seq ?? 0) + 1,
-      at: this.#deps.clock.now().toISOString(),
+      at: (input.at ?? this.#deps.clock.now()).toISOString(),
       actorId: input.actorId,
       action: input.action,
       demandId: input.demandId ?? null,
@@ -461,7 +463,8 @@ export class AuditLog {
         const same =
           entry.action === `demand.${row.kind}` &&
           entry.actorId === row.actor_account_id &&
-          entry.at === row.created_at &&
+          // Written in the same transaction; entries before the event's time was shared differ by milliseconds.
+          Math.abs(Date.parse(entry.at) - Date.parse(row.created_at)) < 60_000 &&
           entry.detail === canonicalJson({ reason: row.reason, ...data });
         if (!same) {
           problems.push(

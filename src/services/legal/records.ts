@@ -165,6 +165,7 @@ export async function appendEvent(tx: Queryable, audit: AuditLog, at: Date, e: E
     actorId: e.actorId,
     action: `demand.${e.kind}`,
     demandId: e.demandId,
+    at,
     detail: { reason: e.reason, ...data },
   });
 }
