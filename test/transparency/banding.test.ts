@@ -41,7 +41,9 @@ function analyst(pub: BandedStar, complete: boolean[], below: number, cap: numbe
         if (j === ranges.length) {
           if (complete[i] ? sum === t : sum <= t) {
             any = true;
-            values.forEach((v, k) => seen[k]?.add(v));
+            values.forEach((v, k) => {
+              seen[k]?.add(v);
+            });
           }
           return;
         }
@@ -56,7 +58,11 @@ function analyst(pub: BandedStar, complete: boolean[], below: number, cap: numbe
     });
     if (!perBreakdown.every((p) => p.any)) continue;
     totals.add(t);
-    perBreakdown.forEach((p, i) => p.seen.forEach((s, j) => s.forEach((v) => cells[i]?.[j]?.add(v))));
+    perBreakdown.forEach((p, i) => {
+      p.seen.forEach((s, j) => {
+        for (const v of s) cells[i]?.[j]?.add(v);
+      });
+    });
   }
   return { totals, cells };
 }
@@ -73,7 +79,7 @@ function assertSafe(
   assert.ok(seen.totals.has(truth.total), "the truth is among the possibilities");
   if (typeof pub.total !== "number") assert.ok(seen.totals.size >= 2, `the total is pinned: ${JSON.stringify(pub)}`);
   else assert.equal(pub.total, truth.total);
-  pub.breakdowns.forEach((b, i) =>
+  pub.breakdowns.forEach((b, i) => {
     b.forEach((label, j) => {
       const v = truth.breakdowns[i]?.[j] as number;
       const [lo, hi] = range(label, below, cap);
@@ -84,8 +90,8 @@ function assertSafe(
           `figure ${i}.${j} (${v}, published ${label}) is pinned: ${JSON.stringify({ truth, pub })}`,
         );
       }
-    }),
-  );
+    });
+  });
 }
 
 /** The star of a published report: total, by process, by country, by agency. */
