@@ -181,7 +181,7 @@ async function demandCommand(config: Config, args: string[], out: Out): Promise<
         for (const [category, h] of t.held) out(`  ${categoryInfo(category)?.title}: ${h.text}\n`);
       }
       out(
-        `\nUnmasking gate: ${r.gate.open ? `open (${r.gate.via})` : `closed (${r.gate.missing.length} prongs not met)`}\n`,
+        `\nUnmasking gate: ${r.gate.open ? `open (${r.gate.via})` : r.gate.awaitingConfirmation ? "closed (every prong met; a second legal reviewer must confirm)" : `closed (${r.gate.missing.length} prongs not met)`}\n`,
       );
       for (const e of r.demand.events) out(`  ${e.createdAt}  ${e.kind}  ${e.reason}\n`);
       return 0;

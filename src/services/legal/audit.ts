@@ -408,6 +408,13 @@ export class AuditLog {
       } catch {
         statement = undefined;
       }
+      // A head kept under an earlier key (the key file was replaced) cannot be checked with this one.
+      if (
+        (statement as { key_fingerprint?: string } | undefined)?.key_fingerprint !==
+        fingerprintOf(createPublicKey(keyPem))
+      ) {
+        continue;
+      }
       const check = checkSignedHead({ head: statement, signature: k.signature }, keyPem);
       if (!check.ok) problems.push(`a head kept for ${k.occasion}: ${check.problem}`);
       else extends_(check.head, `published with ${k.occasion}`);
