@@ -62,6 +62,9 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   if (ctx.services.legal.key.ensure().created) {
     logger.info(`made the instance signing key: ${ctx.services.legal.key.info().fingerprint}`);
   }
+  // TOTP secrets written before they were sealed at rest are sealed now (key: <dataDir>/secrets.key).
+  const sealed = await ctx.services.legal.access.sealStoredSecrets();
+  if (sealed) logger.info(`sealed ${sealed} second-factor secrets stored in clear`);
   let legalRunning = false;
   const legalDue = async () => {
     if (legalRunning) return;

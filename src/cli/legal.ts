@@ -4,8 +4,9 @@
 //   publius demand show <id> --as <handle> --code <totp>
 //   publius production export <demand-id> <dir> --as <handle> --code <totp>
 //   publius production verify <dir> [--key <pem file>]
-//   publius audit verify [--head <hash>]
+//   publius audit verify [--head <hash or signed head file>] [--key <public-key.pem>]
 //   publius second-factor reset <handle>
+//   publius second-factor unlock <handle>
 // Commands that read or change demands act as a named legal-role staff member and need a current
 // code from their authenticator, exactly as the console does. Verification reveals nothing and
 // must be possible for anyone holding a package or a published head, so it needs no identity.
@@ -34,8 +35,12 @@ export const LEGAL_HELP = `  publius demand add <file.json> --as <handle> --code
                                          copy a released production package to a folder
   publius production verify <dir> [--key <public-key.pem>]
                                          check a production package's signature and files
-  publius audit verify [--head <hash>]   check the legal audit log's hash chain
+  publius audit verify [--head <hash or signed head file>] [--key <public-key.pem>]
+                                         check the legal audit log: its hash chain, every signed
+                                         head published, and every demand record against it
   publius second-factor reset <handle>   remove a staff member's TOTP second factor (operator)
+  publius second-factor unlock <handle>  unlock a second factor locked after too many wrong codes
+                                         (operator; written to the audit log)
 `;
 
 type Out = (s: string) => void;
@@ -176,7 +181,7 @@ async function demandCommand(config: Config, args: string[], out: Out): Promise<
         for (const [category, h] of t.held) out(`  ${categoryInfo(category)?.title}: ${h.text}\n`);
       }
       out(
-        `\nUnmasking gate: ${r.gate.open ? `open (${r.gate.via})` : `closed (${r.gate.missing.length} prongs not met)`}\n`,
+        `\nUnmasking gate: ${r.gate.open ? `open (${r.gate.via})` : r.gate.awaitingConfirmation ? "closed (every prong met; a second legal reviewer must confirm)" : `closed (${r.gate.missing.length} prongs not met)`}\n`,
       );
       for (const e of r.demand.events) out(`  ${e.createdAt}  ${e.kind}  ${e.reason}\n`);
       return 0;
@@ -221,12 +226,34 @@ async function productionCommand(config: Config, args: string[], out: Out): Prom
 }
 
 async function auditCommand(config: Config, args: string[], out: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { head: { type: "string" } } });
-  if (positionals[0] !== "verify" || positionals.length > 1) throw usage("Usage: publius audit verify [--head <hash>]");
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { head: { type: "string", multiple: true }, key: { type: "string" } },
+  });
+  if (positionals[0] !== "verify" || positionals.length > 1) {
+    throw usage("Usage: publius audit verify [--head <hash or signed head file>] [--key <public-key.pem>]");
+  }
+  // A bare hash, or a file holding a signed head (/audit-head.json, a canary's JSON, or the head itself).
+  let expectHead: string | undefined;
+  const signedHeads: unknown[] = [];
+  for (const h of values.head ?? []) {
+    if (/^[0-9a-f]{64}$/i.test(h)) {
+      expectHead = h.toLowerCase();
+      continue;
+    }
+    try {
+      signedHeads.push(JSON.parse(readFileSync(h, "utf8")));
+    } catch (e) {
+      throw usage(`--head is a 64-hex hash or a signed head file; cannot read ${h}: ${(e as Error).message}`);
+    }
+  }
+  const keyPem = values.key ? readFileSync(values.key, "utf8") : undefined;
   return withContext(config, async (ctx) => {
-    const check = await ctx.services.legal.audit.verify({ expectHead: values.head });
+    const check = await ctx.services.legal.audit.verify({ expectHead, signedHeads, keyPem });
     if (check.ok) {
       out(`OK: ${check.count} entries, each committing to the one before.\nHead: ${check.head.hash}\n`);
+      if (signedHeads.length) out(`The log extends the signed head${signedHeads.length > 1 ? "s" : ""} given.\n`);
       return 0;
     }
     out(`FAILED: the audit log does not verify:\n${check.problems.map((p) => `  - ${p}\n`).join("")}`);
@@ -236,7 +263,18 @@ async function auditCommand(config: Config, args: string[], out: Out): Promise<n
 
 async function secondFactorCommand(config: Config, args: string[], out: Out): Promise<number> {
   const [sub, handle, ...extra] = args;
-  if (sub !== "reset" || !handle || extra.length) throw usage("Usage: publius second-factor reset <handle>");
+  if ((sub !== "reset" && sub !== "unlock") || !handle || extra.length) {
+    throw usage("Usage: publius second-factor reset|unlock <handle>");
+  }
+  if (sub === "unlock") {
+    return withContext(config, async (ctx) => {
+      const { wasLocked } = await ctx.services.legal.access.unlock(null, handle);
+      out(
+        `@${handle.replace(/^@/, "")}: ${wasLocked ? "unlocked" : "was not locked"}; the count of wrong codes starts again at zero.\n`,
+      );
+      return 0;
+    });
+  }
   return withContext(config, async (ctx) => {
     await ctx.services.legal.access.reset(null, handle);
     out(`@${handle.replace(/^@/, "")} has no second factor now; they set up a new one in the legal console.\n`);

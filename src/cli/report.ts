@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Config } from "../config/config.ts";
+import { createContext } from "../context.ts";
 import { PubliusError } from "../domain/errors.ts";
 import { TransparencyReports, transparencyCsv } from "../services/legal/transparency.ts";
 import { migrate, openStore } from "../store/store.ts";
@@ -34,7 +35,8 @@ export async function reportCommand(
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(store);
-    const reports = new TransparencyReports({ db: store.db, clock, config });
+    const audit = createContext({ config, store, clock }).services.legal.audit;
+    const reports = new TransparencyReports({ db: store.db, clock, config, audit });
     const period = reports.reportable(values.period);
     if (!period) {
       throw new PubliusError(400, `"${values.period}" is not a period that has begun (2026-H1, 2026-Q3 or 2026).`);

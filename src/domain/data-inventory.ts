@@ -480,13 +480,35 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "staff_second_factors",
-    about: "The TOTP second factor staff need for the legal console. When it was last used is kept only in memory.",
+    about:
+      "The TOTP second factor staff need for the legal console. When it was last used is not kept (only the steps of codes just used, below).",
     ownedBy: ["account_id"],
     columns: {
       account_id: c("account_login", "the staff member", "staff"),
-      totp_secret: c("account_login", "the shared TOTP secret (never shown again after enrolment)", "nobody"),
+      totp_secret: c(
+        "account_login",
+        "the shared TOTP secret, sealed with AES-256-GCM under <dataDir>/secrets.key (never shown again after enrolment)",
+        "nobody",
+      ),
       confirmed: c("account_login", "whether enrolment was confirmed with a code", "staff"),
       created_day: c("account_login", "the day of enrolment", "staff"),
+      failed_codes: c("account_login", "wrong codes in a row (no times), reset by a right code", "staff"),
+      locked: c("account_login", "locked after too many wrong codes, until the operator unlocks it", "staff"),
+    },
+  },
+  {
+    table: "staff_used_codes",
+    about:
+      "The 30-second step of each second-factor code just accepted, so that no process accepts it twice. Nothing else: no code, no time beyond the step.",
+    ownedBy: ["account_id"],
+    columns: {
+      account_id: c("account_login", "the staff member", "staff", "about 90 seconds, then purged"),
+      step: c(
+        "account_timestamps",
+        "the step of the code used (its 30-second window)",
+        "nobody",
+        "about 90 seconds, then purged",
+      ),
     },
   },
   {
@@ -663,6 +685,22 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       ),
       signature: c("none", "its Ed25519 signature", "public", "kept, so earlier statements stay visible"),
       key_fingerprint: c("none", "the signing key's fingerprint", "public", "kept, so earlier statements stay visible"),
+    },
+  },
+  {
+    table: "legal_audit_heads",
+    about:
+      "Heads of the legal audit log signed with the instance key, as published with each warrant canary and report period: a rewritten log no longer extends them. Nothing about any person.",
+    ownedBy: [],
+    columns: {
+      id: c("none", "order", "nobody"),
+      seq: c("none", "the entry the head is at", "public", "kept, so later checks can use it"),
+      hash: c("none", "that entry's hash", "public", "kept, so later checks can use it"),
+      day: c("none", "the day of that entry", "public", "kept, so later checks can use it"),
+      occasion: c("none", "what it was published with (canary, transparency)", "public", "kept"),
+      statement: c("none", "the signed statement (canonical JSON)", "public", "kept"),
+      signature: c("none", "its Ed25519 signature", "public", "kept"),
+      key_fingerprint: c("none", "the signing key's fingerprint", "public", "kept"),
     },
   },
 ];

@@ -200,7 +200,21 @@ describe("the legal commands' door", () => {
       await assert.rejects(run(...argv, "--as", "counsel_cal", "--code", "000000"), /That code is not right/);
       await assert.rejects(run(...argv, "--as", "grace", "--code", "123456"), /has no second factor yet/);
     }
-    assert.deepEqual(await snapshot(ctx), before);
+    // Nothing is written but the count of wrong codes (issue 9, finding 1): one per wrong code.
+    const after = await snapshot(ctx);
+    const counted = (rows: string[] | undefined) =>
+      (rows ?? []).map((r) => JSON.parse(r) as Record<string, unknown>).map((r) => Number(r.failed_codes));
+    assert.deepEqual(
+      counted(after.staff_second_factors).map((n, i) => n - (counted(before.staff_second_factors)[i] ?? 0)),
+      [commands().length],
+    );
+    const uncounted = (snap: Record<string, string[]>) => ({
+      ...snap,
+      staff_second_factors: (snap.staff_second_factors ?? []).map((r) =>
+        JSON.stringify({ ...(JSON.parse(r) as Record<string, unknown>), failed_codes: "counted" }),
+      ),
+    });
+    assert.deepEqual(uncounted(after), uncounted(before));
   });
 
   test("legal staff with a current code are let in", async () => {
@@ -216,6 +230,7 @@ describe("the legal commands' door", () => {
     assert.equal(add.code, 0);
     assert.match(add.out(), /^Recorded demand \d{18}: a search warrant from Federal Bureau of Investigation\./);
     // Verification needs no identity: it reveals nothing, and anyone holding a package or a head may check.
-    assert.equal((await run("audit", "verify")).code, 0);
+    const verified = await run("audit", "verify");
+    assert.equal(verified.code, 0, verified.out());
   });
 });

@@ -202,12 +202,27 @@ describe("a warrant for another account", () => {
         categories: ["account_login", "nonpublic_content"],
       });
     await assert.rejects(approve(), /The unmasking gate is closed/);
-    await assert.rejects(
-      demands.courtOrder(cal.actor, demand.id, { court: "D. Md.", docket: "26-mj-42" }, null),
-      /Attach the order itself/,
-    );
+    const order = {
+      court: "D. Md.",
+      docket: "26-mj-42",
+      judge: "Hon. A. Judge",
+      signedDay: "2026-03-01",
+      compels: "subscriber records",
+    };
+    await assert.rejects(demands.courtOrder(cal.actor, demand.id, order, null), /Attach the order itself/);
     const { pdf } = await import("../fixtures/demands.ts");
-    await demands.courtOrder(cal.actor, demand.id, { court: "D. Md.", docket: "26-mj-42" }, pdf("order"));
+    // A file that starts with %PDF- and a docket are not enough: the order's details are required...
+    await assert.rejects(
+      demands.courtOrder(cal.actor, demand.id, { court: "D. Md.", docket: "26-mj-42" }, pdf("order")),
+      /judge/,
+    );
+    await demands.courtOrder(cal.actor, demand.id, order, pdf("order"));
+    // ...and a second legal reviewer's confirmation.
+    await assert.rejects(approve(), /The unmasking gate is closed/);
+    const sha = (await demands.review(cal.actor, demand.id)).gate.courtOrder?.documentSha256 as string;
+    await assert.rejects(demands.confirmCourtOrder(cal.actor, demand.id, sha, "Checked."), /second, different/);
+    const erin = await legalStaff(site.ctx, "erin");
+    await demands.confirmCourtOrder(erin.actor, demand.id, sha, "Checked the docket on PACER.");
     const approved = await approve();
     assert.equal(approved.state, "approved");
   });

@@ -220,6 +220,10 @@ describe("the warrant canary", () => {
 
     const statementFile = join(dir, "statements.txt");
     writeFileSync(statementFile, "From the command line.\n");
+    // The console's code was taken on the test's clock, ahead of the real one the command line
+    // keeps; every process refuses a code older than one already used (issue 9, finding 21), so
+    // the used steps are forgotten here as if the minute and a half had passed.
+    await site.ctx.store.db.deleteFrom("staff_used_codes").execute();
     const signed = await cli(
       "canary",
       "sign",

@@ -311,7 +311,9 @@ describe("the transparency report", () => {
       schema: "publius-transparency/1",
       period: { id: "2026-H1", start: "2026-01-01", end: "2026-06-30", complete: true },
       banding: { below: 3, band: B },
-      demands: 4,
+      // Not 4: with US 3 and GB "1-2", a total of 4 would give GB away as exactly 1 (issue 9,
+      // finding 11). A total whose breakdowns hold a band is itself not exact.
+      demands: "3+",
       by_process: {
         ...ZERO_PROCESSES,
         search_warrant: B,

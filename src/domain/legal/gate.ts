@@ -3,6 +3,14 @@
 // unmasking (Dendrite v. Doe No. 3, N.J. App. Div. 2001; Doe v. Cahill, Del. 2005; Highfields
 // Capital v. Doe, N.D. Cal. 2005), or a court order compelling disclosure is recorded with its
 // docket and the document.
+//
+// No one opens it alone (issue 9, finding 20). The notice prong counts only when the notice has
+// actually gone out to every named account on the server, or a court order excusing notice is
+// recorded (court, docket). A court order counts only with its details (court, docket, judge, the
+// day it was signed, what it compels, the document) and once a second legal reviewer, not the one
+// who recorded it, confirms it; the prongs count only once a reviewer who recorded none of them
+// confirms the gate. Any later prong or order record needs a new confirmation. The gate is derived
+// again at approval, at preparation and at release of a production.
 import type { DemandEvent } from "./states.ts";
 
 export type ProngId = "statements" | "prima_facie" | "least_restrictive" | "not_suppression" | "notice" | "balance";
@@ -61,9 +69,14 @@ export interface ProngRecord {
 export interface CourtOrderRecord {
   court: string;
   docket: string;
+  judge: string;
+  signedDay: string;
+  compels: string;
   documentSha256: string;
   actorId: string | null;
   at: string;
+  /** The second reviewer who confirmed it, when one did. */
+  confirmedBy: string | null;
 }
 
 export interface GateState {
@@ -72,13 +85,36 @@ export interface GateState {
   /** The latest record for each prong, when there is one. */
   prongs: Map<ProngId, ProngRecord>;
   courtOrder: CourtOrderRecord | undefined;
-  /** Prongs not (yet) recorded as met. */
+  /** Prongs not (yet) recorded as met (the notice prong also while the notice has not gone out). */
   missing: Prong[];
+  /** The notice prong is recorded as met, but notice has not gone out and no order excuses it. */
+  noticeNotSent: boolean;
+  /** A court order excusing notice, when one is recorded. */
+  noticeExcused: { court: string; docket: string } | undefined;
+  /** Every prong is met; a reviewer who recorded none of them must still confirm. */
+  awaitingConfirmation: boolean;
+  /** Who confirmed the prongs, when someone did. */
+  confirmedBy: string | null;
+  /** Who may not confirm the prongs (they recorded one). */
+  recorders: string[];
 }
 
-export function deriveGate(events: readonly DemandEvent[]): GateState {
+export interface GateFacts {
+  /** Account ids of the named accounts on the server, and those whose notice has been sent. */
+  targets: readonly string[];
+  noticesSent: readonly string[];
+}
+
+/** What an order must state before it can open the gate. */
+export function courtOrderComplete(o: CourtOrderRecord): boolean {
+  return [o.court, o.docket, o.judge, o.signedDay, o.compels, o.documentSha256].every((v) => v.trim() !== "");
+}
+
+export function deriveGate(events: readonly DemandEvent[], facts: GateFacts): GateState {
   const prongs = new Map<ProngId, ProngRecord>();
   let courtOrder: CourtOrderRecord | undefined;
+  let noticeExcused: { court: string; docket: string } | undefined;
+  let confirmedBy: string | null = null;
   for (const e of events) {
     if (e.kind === "prong" && isProngId(e.data.prong)) {
       prongs.set(e.data.prong, {
@@ -88,28 +124,61 @@ export function deriveGate(events: readonly DemandEvent[]): GateState {
         actorId: e.actorId,
         at: e.createdAt,
       });
+      confirmedBy = null;
+    }
+    if (e.kind === "notice_excused") {
+      noticeExcused = { court: String(e.data.court ?? ""), docket: String(e.data.docket ?? "") };
+      confirmedBy = null;
     }
     if (e.kind === "court_order") {
       courtOrder = {
         court: String(e.data.court ?? ""),
         docket: String(e.data.docket ?? ""),
+        judge: String(e.data.judge ?? ""),
+        signedDay: String(e.data.signed_day ?? ""),
+        compels: String(e.data.compels ?? ""),
         documentSha256: String(e.data.document_sha256 ?? ""),
         actorId: e.actorId,
         at: e.createdAt,
+        confirmedBy: null,
       };
     }
+    if (
+      e.kind === "court_order_confirmed" &&
+      courtOrder &&
+      e.data.document_sha256 === courtOrder.documentSha256 &&
+      e.actorId !== null &&
+      e.actorId !== courtOrder.actorId
+    ) {
+      courtOrder.confirmedBy = e.actorId;
+    }
+    if (e.kind === "gate_confirmed") {
+      const recorders = new Set([...prongs.values()].map((p) => p.actorId));
+      if (e.actorId !== null && !recorders.has(e.actorId)) confirmedBy = e.actorId;
+    }
   }
+  const everyNoticeSent = facts.targets.every((t) => facts.noticesSent.includes(t));
+  const noticeRecorded = prongs.get("notice");
+  const noticeNotSent =
+    noticeRecorded?.met === true && !everyNoticeSent && !(noticeExcused && noticeExcused.docket !== "");
   const missing = PRONGS.filter((p) => {
     const r = prongs.get(p.id);
-    return !r?.met || r.reason.trim() === "";
+    if (!r?.met || r.reason.trim() === "") return true;
+    return p.id === "notice" && noticeNotSent;
   });
-  const viaOrder = courtOrder !== undefined && courtOrder.docket !== "" && courtOrder.documentSha256 !== "";
-  const viaProngs = missing.length === 0;
+  const viaOrder = courtOrder !== undefined && courtOrderComplete(courtOrder) && courtOrder.confirmedBy !== null;
+  const prongsMet = missing.length === 0;
+  const viaProngs = prongsMet && confirmedBy !== null;
   return {
     open: viaOrder || viaProngs,
     via: viaOrder ? "court_order" : viaProngs ? "prongs" : undefined,
     prongs,
     courtOrder,
     missing,
+    noticeNotSent,
+    noticeExcused,
+    awaitingConfirmation: prongsMet && confirmedBy === null,
+    confirmedBy,
+    recorders: [...new Set([...prongs.values()].map((p) => p.actorId).filter((a): a is string => a !== null))],
   };
 }

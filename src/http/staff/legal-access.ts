@@ -3,7 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { PubliusError } from "../../domain/errors.ts";
 import { secondFactorPage } from "../../present/staff/legal-access.ts";
-import { field, safeBack, sendPage, signedIn } from "../web/request.ts";
+import { SecondFactorSessionEnded } from "../../services/legal/access.ts";
+import { field, SESSION_COOKIE, safeBack, sendPage, signedIn } from "../web/request.ts";
 
 export function legalAccessRoutes(app: FastifyInstance, ctx: AppContext): void {
   const access = ctx.services.legal.access;
@@ -36,7 +37,14 @@ export function legalAccessRoutes(app: FastifyInstance, ctx: AppContext): void {
     try {
       await access.verifySession(auth, field(request.body, "code"));
     } catch (e) {
-      if (!(e instanceof PubliusError) || e.status !== 422) throw e;
+      // Too many wrong codes in this session: the service ended it.
+      if (e instanceof SecondFactorSessionEnded) {
+        reply.clearCookie(SESSION_COOKIE, { path: "/" });
+        return reply.redirect("/signin", 303);
+      }
+      // A wrong code (422), the wait after several (429) or a locked factor (423): said beside the field.
+      if (!(e instanceof PubliusError) || ![422, 423, 429].includes(e.status)) throw e;
+      for (const [k, v] of Object.entries(e.headers ?? {})) reply.header(k, v);
       const status = await access.status(auth.viewer);
       const enrolment = await access.pendingEnrolment(auth.viewer, auth.account.handle);
       return sendPage(
@@ -45,7 +53,7 @@ export function legalAccessRoutes(app: FastifyInstance, ctx: AppContext): void {
         reply,
         "Second factor",
         (pc) => secondFactorPage(pc, { status, enrolment, next, fields: e.fields }),
-        422,
+        e.status,
       );
     }
     return reply.redirect(next, 303);

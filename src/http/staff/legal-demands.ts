@@ -215,10 +215,42 @@ export function legalDemandRoutes(app: FastifyInstance, ctx: AppContext): void {
       return demands.courtOrder(
         actor,
         request.params.id,
-        { court: field(request.body, "court"), docket: field(request.body, "docket") },
+        {
+          court: field(request.body, "court"),
+          docket: field(request.body, "docket"),
+          judge: field(request.body, "judge"),
+          signedDay: field(request.body, "signed_day"),
+          compels: field(request.body, "compels"),
+        },
         isUpload(upload) ? upload.data : null,
       );
     }),
+  );
+
+  app.post<IdParams>("/staff/legal/demands/:id/court-order/confirm", async (request, reply) =>
+    act(request, reply, (actor) =>
+      demands.confirmCourtOrder(
+        actor,
+        request.params.id,
+        field(request.body, "document_sha256"),
+        field(request.body, "reason"),
+      ),
+    ),
+  );
+
+  app.post<IdParams>("/staff/legal/demands/:id/gate/confirm", async (request, reply) =>
+    act(request, reply, (actor) => demands.confirmGate(actor, request.params.id, field(request.body, "reason"))),
+  );
+
+  app.post<IdParams>("/staff/legal/demands/:id/notice-excused", async (request, reply) =>
+    act(request, reply, (actor) =>
+      demands.excuseNotice(
+        actor,
+        request.params.id,
+        { court: field(request.body, "court"), docket: field(request.body, "docket") },
+        field(request.body, "reason"),
+      ),
+    ),
   );
 
   app.post<IdParams>("/staff/legal/demands/:id/orders", async (request, reply) =>

@@ -12,7 +12,12 @@ import { sendPage } from "./request.ts";
 const LENGTH_WORDS = { half: "half-year", quarter: "quarter", year: "year" } as const;
 
 export function transparencyRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const reports = new TransparencyReports({ db: ctx.store.db, clock: ctx.clock, config: ctx.config });
+  const reports = new TransparencyReports({
+    db: ctx.store.db,
+    clock: ctx.clock,
+    config: ctx.config,
+    audit: ctx.services.legal.audit,
+  });
 
   app.get("/transparency", async (request, reply) => {
     const periods = await reports.periods();

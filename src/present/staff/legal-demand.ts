@@ -161,13 +161,17 @@ function gate(pc: PageContext, r: DemandReview, base: string): SafeHtml {
 <p${!g.open && r.identifying ? html` class="error"` : ""}><strong>${
     g.open
       ? g.via === "court_order"
-        ? "Open: a court order compelling disclosure is recorded."
-        : "Open: every prong is recorded as met, with reasons."
-      : r.identifying
-        ? "Closed: nothing that identifies the speaker can be approved or produced."
-        : "Closed (this demand asks for nothing identifying)."
+        ? "Open: a court order compelling disclosure is recorded and was confirmed by a second reviewer."
+        : "Open: every prong is recorded as met, with reasons, and a second reviewer confirmed it."
+      : g.awaitingConfirmation
+        ? "Closed until confirmed: every prong is met; a second legal reviewer, who recorded none of them, must confirm."
+        : r.identifying
+          ? "Closed: nothing that identifies the speaker can be approved or produced."
+          : "Closed (this demand asks for nothing identifying)."
   }</strong></p>
-<p class="hint">Identifying data (account identifiers and login, contact, network, session records, account timestamps) is released only when a legal reviewer has recorded each prong with reasons (Dendrite, Cahill, Highfields), or a court order compelling disclosure is recorded with its docket and document.</p>
+<p class="hint">Identifying data (account identifiers and login, contact, network, session records, account timestamps) is released only when a legal reviewer has recorded each prong with reasons (Dendrite, Cahill, Highfields) and a second reviewer who recorded none of them has confirmed, or a court order compelling disclosure is recorded with its details and document and a second reviewer has confirmed it. The notice prong counts only once the notice has gone out (or a court order excusing notice is recorded).</p>
+${g.noticeNotSent ? html`<p class="error">The notice prong is recorded as met, but the notice has not gone out to every named account, and no court order excusing notice is recorded.</p>` : ""}
+${g.noticeExcused ? html`<p>Notice excused by court order: ${g.noticeExcused.court}, docket ${g.noticeExcused.docket}.</p>` : ""}
 <table><caption>The prongs</caption><thead><tr><th scope="col">Prong</th><th scope="col">Recorded</th></tr></thead>
 <tbody>${PRONGS.map((prong) => {
     const rec = g.prongs.get(prong.id);
@@ -177,7 +181,8 @@ function gate(pc: PageContext, r: DemandReview, base: string): SafeHtml {
         : "not recorded"
     }</td></tr>`;
   })}</tbody></table>
-${g.courtOrder ? html`<p>Court order: ${g.courtOrder.court}, docket ${g.courtOrder.docket}, document SHA-256 <code>${g.courtOrder.documentSha256}</code>.</p>` : ""}
+${g.courtOrder ? html`<p>Court order: ${g.courtOrder.court}, docket ${g.courtOrder.docket}, signed by ${g.courtOrder.judge} on ${g.courtOrder.signedDay}; compels: ${g.courtOrder.compels}. Document SHA-256 <code>${g.courtOrder.documentSha256}</code>. ${g.courtOrder.confirmedBy ? html`Confirmed by @${r.actors.get(g.courtOrder.confirmedBy) ?? "?"}.` : html`<strong>Not yet confirmed by a second reviewer.</strong>`}</p>` : ""}
+${g.confirmedBy ? html`<p>The prongs were confirmed by @${r.actors.get(g.confirmedBy) ?? "?"}.</p>` : ""}
 ${
   open
     ? html`<details><summary>Record a prong</summary>
@@ -193,7 +198,33 @@ ${
 <label for="co-court">Court</label><input id="co-court" name="court" required maxlength="300">
 <label for="co-docket">Docket</label><input id="co-docket" name="docket" required maxlength="300">
 <label for="co-doc">The order (PDF or image)</label><input id="co-doc" name="document" type="file" required accept="application/pdf,image/*">
-<button type="submit">Record the order</button></form></details>`
+<label for="co-judge">Judge who signed it</label><input id="co-judge" name="judge" required maxlength="300">
+<label for="co-signed">Day it was signed</label><input id="co-signed" name="signed_day" type="date" required>
+<label for="co-compels">What it compels (its words)</label><textarea id="co-compels" name="compels" required rows="2" maxlength="10000"></textarea>
+<button type="submit">Record the order</button></form></details>
+${
+  g.courtOrder && !g.courtOrder.confirmedBy
+    ? html`<details><summary>Confirm the recorded court order (second reviewer)</summary>
+<form method="post" action="${base}/court-order/confirm" class="staff-action">${csrfField(pc)}
+<input type="hidden" name="document_sha256" value="${g.courtOrder.documentSha256}">
+<label for="coc-reason">What you checked (the document, the docket on the court's records)</label><textarea id="coc-reason" name="reason" required rows="2" maxlength="10000"></textarea>
+<button type="submit">Confirm the order</button></form></details>`
+    : ""
+}
+${
+  g.awaitingConfirmation
+    ? html`<details open><summary>Confirm the gate (second reviewer)</summary>
+<form method="post" action="${base}/gate/confirm" class="staff-action">${csrfField(pc)}
+<label for="gc-reason">Your reasons</label><textarea id="gc-reason" name="reason" required rows="2" maxlength="10000"></textarea>
+<button type="submit">Confirm the gate</button></form></details>`
+    : ""
+}
+<details><summary>Record a court order excusing notice to the speaker</summary>
+<form method="post" action="${base}/notice-excused" class="staff-action">${csrfField(pc)}
+<label for="ne-court">Court</label><input id="ne-court" name="court" required maxlength="300">
+<label for="ne-docket">Docket</label><input id="ne-docket" name="docket" required maxlength="300">
+<label for="ne-reason">What the order says about notice</label><textarea id="ne-reason" name="reason" required rows="2" maxlength="10000"></textarea>
+<button type="submit">Record</button></form></details>`
     : ""
 }
 </section>`;

@@ -11,7 +11,7 @@ import { canonicalJson } from "../../domain/legal/canonical.ts";
 import { PROCESS_TYPES, type ProcessType } from "../../domain/legal/process.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { type LegalActor, requireLegal } from "./access.ts";
-import type { AuditLog } from "./audit.ts";
+import type { AuditLog, SignedAuditHead } from "./audit.ts";
 import { fingerprintOf, type InstanceKey, verifySignature } from "./signing.ts";
 
 export const CANARY_TYPE = "publius-warrant-canary";
@@ -65,6 +65,8 @@ export interface PublishedCanary {
   public_key_pem: string;
   key_fingerprint: string;
   expired: boolean;
+  /** The audit log's head named in the statement, signed on its own (`publius audit verify --head`). */
+  audit_head_signed?: SignedAuditHead | undefined;
 }
 
 export function canonicalCanary(statement: CanaryStatement): Buffer {
@@ -184,6 +186,7 @@ export class CanaryService {
         public_key_pem: info.publicKeyPem,
         key_fingerprint: info.fingerprint,
         expired: isExpired(canary, dayOf(this.#deps.clock.now())),
+        audit_head_signed: await this.#audit.keptHead("canary", canary.audit_head),
       },
       history: older.map((r) => ({ issued_day: r.issued_day, next_renewal_day: r.next_renewal_day })),
     };
@@ -240,6 +243,7 @@ export class CanaryService {
     const received = receivedFromCounts(new Map(counts.map((c) => [c.process_type, Number(c.n)])));
     if (!(await this.#gagged(today))) statements.push(NO_GAG_STATEMENT);
     const info = this.#key.info();
+    const head = await this.#audit.head();
     const canary: CanaryStatement = {
       type: CANARY_TYPE,
       version: 1,
@@ -248,12 +252,14 @@ export class CanaryService {
       next_renewal_day: dayOf(new Date(now.getTime() + days * DAY)),
       received,
       statements,
-      audit_head: (await this.#audit.head()).hash,
+      audit_head: head.hash,
       key_fingerprint: info.fingerprint,
     };
     const bytes = canonicalCanary(canary);
     const signature = this.#key.sign(bytes);
-    await this.#deps.db.transaction().execute(async (tx) => {
+    const signedHead = await this.#deps.db.transaction().execute(async (tx) => {
+      // The head the statement names is published, signed on its own, with the canary.
+      const published = await this.#audit.publishHead("canary", head, tx);
       await tx
         .insertInto("warrant_canaries")
         .values({
@@ -269,6 +275,7 @@ export class CanaryService {
         action: "canary.signed",
         detail: { issued_day: canary.issued_day, next_renewal_day: canary.next_renewal_day, via: actor.via },
       });
+      return published;
     });
     return {
       canary,
@@ -277,6 +284,7 @@ export class CanaryService {
       public_key_pem: info.publicKeyPem,
       key_fingerprint: info.fingerprint,
       expired: false,
+      audit_head_signed: signedHead,
     };
   }
 }

@@ -5,7 +5,7 @@ import { dayOf } from "../../domain/clock.ts";
 import { PubliusError, unprocessable } from "../../domain/errors.ts";
 import { randomId } from "../../domain/ids.ts";
 import { categoriesMentioned, type DemandCategory, isIdentifying } from "../../domain/legal/categories.ts";
-import { deriveGate, type GateState, isProngId, PRONGS, type ProngId } from "../../domain/legal/gate.ts";
+import { type GateState, isProngId, PRONGS, type ProngId } from "../../domain/legal/gate.ts";
 import type { DemandInput } from "../../domain/legal/intake.ts";
 import { isDay } from "../../domain/legal/intake.ts";
 import { type Assessment, assess } from "../../domain/legal/matrix.ts";
@@ -29,7 +29,7 @@ import type { AuditLog } from "./audit.ts";
 import type { LegalFiles } from "./files.ts";
 import { type HeldSummary, summarize } from "./holdings-summary.ts";
 import type { NoticeService } from "./notices.ts";
-import { appendEvent, type Demand, eventsOf, loadDemand, ordersInForce } from "./records.ts";
+import { appendEvent, type Demand, eventsOf, gateOf, loadDemand, ordersInForce } from "./records.ts";
 
 export interface DashboardRow {
   id: string;
@@ -313,7 +313,7 @@ export class DemandService {
       assessment,
       unmapped: categoriesMentioned(demand.verbatim).filter((c) => !demand.categories.includes(c)),
       targets,
-      gate: deriveGate(demand.events),
+      gate: gateOf(demand),
       identifying: requested.categories.some(isIdentifying),
       ordersInForce: inForce.length,
       openEndedOrder: inForce.some((o) => o.endDay === null),
@@ -413,11 +413,14 @@ export class DemandService {
         }
       }
       const identifying = categories.filter(isIdentifying);
-      const gate = deriveGate(demand.events);
+      const gate = gateOf(demand);
       if (identifying.length && !gate.open) {
+        const why = gate.missing.length
+          ? `Record every prong with reasons (missing: ${gate.missing.map((p) => p.title.toLowerCase()).join("; ")}${gate.noticeNotSent ? " — the notice has not gone out and no court order excusing it is recorded" : ""})`
+          : "Every prong is recorded: a second legal reviewer, who recorded none of them, must confirm the gate";
         throw new PubliusError(
           409,
-          `The unmasking gate is closed: ${identifying.join(", ")} would identify the speaker. Record every prong with reasons (missing: ${gate.missing.map((p) => p.title.toLowerCase()).join("; ")}), or record a court order compelling disclosure with its docket and document.`,
+          `The unmasking gate is closed: ${identifying.join(", ")} would identify the speaker. ${why}, or record a court order compelling disclosure with its details and have a second legal reviewer confirm it.`,
         );
       }
     }
@@ -479,19 +482,29 @@ export class DemandService {
     });
   }
 
-  /** A court order compelling disclosure: docket and the order itself (stored, hashed). Opens the gate. */
+  /**
+   * A court order compelling disclosure: its details and the order itself (stored, hashed). It opens
+   * the gate only once a second legal reviewer confirms it (confirmCourtOrder): a file that merely
+   * looks like a PDF proves nothing by itself.
+   */
   async courtOrder(
     actor: LegalActor,
     demandId: string,
-    input: { court: string; docket: string },
+    input: { court: string; docket: string; judge?: string; signedDay?: string; compels?: string },
     document: Buffer | null,
   ) {
     requireLegal(actor);
     const fields: Record<string, string> = {};
     const court = input.court.trim();
     const docket = input.docket.trim();
+    const judge = (input.judge ?? "").trim();
+    const signedDay = (input.signedDay ?? "").trim();
+    const compels = (input.compels ?? "").trim();
     if (!court) fields.court = "Required.";
     if (!docket) fields.docket = "Required.";
+    if (!judge) fields.judge = "The judge who signed the order.";
+    if (!isDay(signedDay)) fields.signed_day = "The day it was signed, as YYYY-MM-DD.";
+    if (!compels) fields.compels = "What the order compels, in its own words.";
     if (!document) fields.document = "Attach the order itself (PDF or image).";
     if (Object.keys(fields).length) throw unprocessable(Object.values(fields)[0] as string, fields);
     const stored = this.#files.storeDocument(document as Buffer);
@@ -503,14 +516,112 @@ export class DemandService {
           demandId,
           kind: "court_order",
           actorId: actor.accountId,
-          reason: `Court order compelling disclosure: ${court}, ${docket}.`,
-          data: { court, docket, document_file: stored.file, document_sha256: stored.sha256 },
+          reason: `Court order compelling disclosure: ${court}, ${docket} (signed by ${judge} on ${signedDay}). It needs a second legal reviewer's confirmation.`,
+          data: {
+            court,
+            docket,
+            judge,
+            signed_day: signedDay,
+            compels,
+            document_file: stored.file,
+            document_sha256: stored.sha256,
+          },
         });
       });
     } catch (e) {
       this.#files.remove("documents", stored.file);
       throw e;
     }
+  }
+
+  /** A second legal reviewer, not the one who recorded it, confirms the recorded court order (having read it). */
+  async confirmCourtOrder(actor: LegalActor, demandId: string, documentSha256: string, reason: string): Promise<void> {
+    requireLegal(actor);
+    const text = reason.trim();
+    if (!text)
+      throw unprocessable("Say what you checked (e.g. the docket on the court's records).", { reason: "Required." });
+    await this.#deps.db.transaction().execute(async (tx) => {
+      const demand = await loadDemand(tx, demandId);
+      if (!isOpen(demand.state)) throw new PubliusError(409, "This demand is closed.");
+      const order = gateOf(demand).courtOrder;
+      if (!order) throw new PubliusError(409, "No court order is recorded for this demand.");
+      if (documentSha256.trim().toLowerCase() !== order.documentSha256) {
+        throw new PubliusError(409, "The recorded order changed since you looked at it: look at it again.");
+      }
+      if (order.actorId === actor.accountId) {
+        throw new PubliusError(409, "You recorded this order: a second, different legal reviewer must confirm it.");
+      }
+      await appendEvent(tx, this.#audit, this.#deps.clock.now(), {
+        demandId,
+        kind: "court_order_confirmed",
+        actorId: actor.accountId,
+        reason: text,
+        data: { document_sha256: order.documentSha256, docket: order.docket },
+      });
+    });
+  }
+
+  /** A court order excusing notice to the speaker (the notice prong's alternative to an actual notice). */
+  async excuseNotice(
+    actor: LegalActor,
+    demandId: string,
+    input: { court: string; docket: string },
+    reason: string,
+  ): Promise<void> {
+    requireLegal(actor);
+    const fields: Record<string, string> = {};
+    const court = input.court.trim();
+    const docket = input.docket.trim();
+    const text = reason.trim();
+    if (!court) fields.court = "Required.";
+    if (!docket) fields.docket = "Required.";
+    if (!text) fields.reason = "What the order says about notice.";
+    if (Object.keys(fields).length) throw unprocessable(Object.values(fields)[0] as string, fields);
+    await this.#deps.db.transaction().execute(async (tx) => {
+      const demand = await loadDemand(tx, demandId);
+      if (!isOpen(demand.state)) throw new PubliusError(409, "This demand is closed.");
+      await appendEvent(tx, this.#audit, this.#deps.clock.now(), {
+        demandId,
+        kind: "notice_excused",
+        actorId: actor.accountId,
+        reason: text,
+        data: { court, docket },
+      });
+    });
+  }
+
+  /**
+   * A second legal reviewer, who recorded none of the prongs, confirms that every prong is met:
+   * only then do the prongs open the gate. A later prong record needs a new confirmation.
+   */
+  async confirmGate(actor: LegalActor, demandId: string, reason: string): Promise<void> {
+    requireLegal(actor);
+    const text = reason.trim();
+    if (!text) throw unprocessable("Give your reasons for confirming.", { reason: "Required." });
+    await this.#deps.db.transaction().execute(async (tx) => {
+      const demand = await loadDemand(tx, demandId);
+      if (!isOpen(demand.state)) throw new PubliusError(409, "This demand is closed.");
+      const gate = gateOf(demand);
+      if (gate.missing.length) {
+        throw new PubliusError(
+          409,
+          `Not every prong is met yet (missing: ${gate.missing.map((p) => p.title.toLowerCase()).join("; ")}${gate.noticeNotSent ? " — the notice has not gone out and no court order excusing it is recorded" : ""}).`,
+        );
+      }
+      if (gate.recorders.includes(actor.accountId)) {
+        throw new PubliusError(
+          409,
+          "You recorded a prong of this gate: a second legal reviewer, who recorded none of them, must confirm it.",
+        );
+      }
+      await appendEvent(tx, this.#audit, this.#deps.clock.now(), {
+        demandId,
+        kind: "gate_confirmed",
+        actorId: actor.accountId,
+        reason: text,
+        data: { prongs: [...gate.prongs.keys()] },
+      });
+    });
   }
 
   /** Records a non-disclosure order that arrived after the demand. Notices not yet sent are re-planned. */

@@ -9,6 +9,7 @@ import { LegalFiles } from "./files.ts";
 import { NoticeService } from "./notices.ts";
 import { PreservationService } from "./preservation.ts";
 import { ProductionService } from "./production.ts";
+import { SecretBox } from "./secret-box.ts";
 import { InstanceKey } from "./signing.ts";
 
 export interface LegalServices {
@@ -26,13 +27,13 @@ export interface LegalServices {
 }
 
 export function createLegalServices(deps: ServiceDeps, holdings: HoldingsService): LegalServices {
-  const audit = new AuditLog(deps);
-  const files = new LegalFiles(deps.config.dataDir, deps.config.legal.maxDocumentBytes);
   const key = new InstanceKey(deps.config.dataDir);
+  const audit = new AuditLog(deps, key);
+  const files = new LegalFiles(deps.config.dataDir, deps.config.legal.maxDocumentBytes);
   const notices = new NoticeService(deps, audit, holdings);
   const preservation = new PreservationService(deps, audit, files, holdings);
   return {
-    access: new LegalAccess(deps),
+    access: new LegalAccess(deps, audit, new SecretBox(deps.config.dataDir)),
     audit,
     canary: new CanaryService(deps, audit, key),
     demands: new DemandService(deps, audit, files, notices, holdings),

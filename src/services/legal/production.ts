@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { PubliusError } from "../../domain/errors.ts";
 import { randomId } from "../../domain/ids.ts";
 import { isIdentifying } from "../../domain/legal/categories.ts";
-import { deriveGate } from "../../domain/legal/gate.ts";
 import { deriveApprovedScope } from "../../domain/legal/states.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { HoldingsService } from "../privacy/holdings.ts";
@@ -27,7 +26,7 @@ import {
   sha256Hex,
   verifyPackage,
 } from "./package.ts";
-import { appendEvent, loadDemand } from "./records.ts";
+import { appendEvent, type Demand, gateOf, loadDemand } from "./records.ts";
 import { productionReportHtml } from "./report.ts";
 import { type InstanceKey, SIGNING_KEY_PATH } from "./signing.ts";
 
@@ -78,9 +77,7 @@ export class ProductionService {
       throw new PubliusError(409, "The approval names nothing to produce.");
     }
     // Checked again here: an approval alone must never be enough to unmask.
-    if (scope.categories.some(isIdentifying) && !deriveGate(demand.events).open) {
-      throw new PubliusError(409, "The unmasking gate is closed: identifying data cannot be produced.");
-    }
+    requireGate(demand);
     const now = this.#deps.clock.now();
     const data: ProductionData = {
       format: PACKAGE_FORMAT,
@@ -327,6 +324,8 @@ export class ProductionService {
     await this.#deps.db.transaction().execute(async (tx) => {
       const demand = await loadDemand(tx, demandId);
       if (demand.state !== "approved") throw new PubliusError(409, "The demand is no longer approved.");
+      // Checked again at every approval, so at release too: the gate may have closed since the package was made.
+      requireGate(demand);
       const before = demand.events.filter(
         (e) => e.kind === "production_approved" && e.data.production === productionId,
       );
@@ -399,6 +398,14 @@ export class ProductionService {
       });
     });
     return p;
+  }
+}
+
+/** Identifying data in the approved scope needs the unmasking gate open, now. */
+function requireGate(demand: Demand): void {
+  const scope = deriveApprovedScope(demand.events);
+  if (scope?.categories.some(isIdentifying) && !gateOf(demand).open) {
+    throw new PubliusError(409, "The unmasking gate is closed: identifying data cannot be produced.");
   }
 }
 

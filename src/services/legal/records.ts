@@ -3,6 +3,7 @@
 import type { Account } from "../../domain/account.ts";
 import { notFound } from "../../domain/errors.ts";
 import { DEMAND_CATEGORIES, type DemandCategory } from "../../domain/legal/categories.ts";
+import { deriveGate, type GateState } from "../../domain/legal/gate.ts";
 import type { ProcessType } from "../../domain/legal/process.ts";
 import { type DemandEvent, type DemandState, deriveState, type EventKind } from "../../domain/legal/states.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
@@ -164,6 +165,7 @@ export async function appendEvent(tx: Queryable, audit: AuditLog, at: Date, e: E
     actorId: e.actorId,
     action: `demand.${e.kind}`,
     demandId: e.demandId,
+    at,
     detail: { reason: e.reason, ...data },
   });
 }
@@ -171,4 +173,15 @@ export async function appendEvent(tx: Queryable, audit: AuditLog, at: Date, e: E
 /** Orders still in force on a day: not lifted, and with no end or an end not yet passed. */
 export function ordersInForce(orders: readonly NondisclosureOrder[], today: string): NondisclosureOrder[] {
   return orders.filter((o) => o.liftedDay === null && (o.endDay === null || o.endDay >= today));
+}
+
+/** The unmasking gate of a demand, with the facts it needs: who is named, and whose notice went out. */
+export function gateOf(demand: Demand): GateState {
+  const targets = [
+    ...new Set(demand.targets.filter((t) => t.accountId && t.account).map((t) => t.accountId as string)),
+  ];
+  const noticesSent = demand.events
+    .filter((e) => e.kind === "notice_sent" && typeof e.data.account === "string")
+    .map((e) => e.data.account as string);
+  return deriveGate(demand.events, { targets, noticesSent });
 }

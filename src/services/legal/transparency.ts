@@ -8,8 +8,9 @@ import { DAY, dayOf } from "../../domain/clock.ts";
 import { PROCESS_TYPES, type ProcessType } from "../../domain/legal/process.ts";
 import type { DemandState } from "../../domain/legal/states.ts";
 import type { Db } from "../../store/store.ts";
-import { GENESIS_HASH } from "./audit.ts";
-import { type Demand, loadDemand } from "./records.ts";
+import { type AuditLog, GENESIS_HASH } from "./audit.ts";
+import { bandStar } from "./banding.ts";
+import { type Demand, loadDemand, ordersInForce } from "./records.ts";
 
 export const TRANSPARENCY_SCHEMA = "publius-transparency/1";
 
@@ -133,6 +134,8 @@ export interface TransparencyDeps {
   db: Db;
   clock: { now(): Date };
   config: { publicUrl: string; transparency: TransparencyConfig };
+  /** When given, the head at the end of each complete period is signed and kept (published at /audit-head). */
+  audit?: AuditLog | undefined;
 }
 
 export class TransparencyReports {
@@ -195,15 +198,21 @@ export class TransparencyReports {
     const byAgency = new Map<string, { agency: string; country: string; n: number }>();
     let specified = 0;
     const onServer = new Set<string>();
+    // A demand under a non-disclosure order in force is counted, but its agency is not named.
+    let unnamedAgency = 0;
     for (const d of demands) {
       byProcess[d.process] += 1;
       byCountry.set(d.country, (byCountry.get(d.country) ?? 0) + 1);
+      specified += d.targets.length;
+      for (const t of d.targets) if (t.accountId) onServer.add(t.accountId);
+      if (ordersInForce(d.orders, today).length > 0) {
+        unnamedAgency += 1;
+        continue;
+      }
       const key = `${d.country}\u0000${d.agency}`;
       const a = byAgency.get(key) ?? { agency: d.agency, country: d.country, n: 0 };
       a.n += 1;
       byAgency.set(key, a);
-      specified += d.targets.length;
-      for (const t of d.targets) if (t.accountId) onServer.add(t.accountId);
     }
     const produced = demands.filter((d) => reached(d, "produced"));
     const emergency = demands.filter((d) => d.process === "emergency_request");
@@ -247,32 +256,67 @@ export class TransparencyReports {
       .limit(1)
       .executeTakeFirst();
 
+    const auditHead = head
+      ? { seq: Number(head.seq), hash: head.hash, at: head.at }
+      : { seq: 0, hash: GENESIS_HASH, at: null };
+    if (period.end < today && this.#deps.audit) {
+      await this.#deps.audit.publishHead(`transparency ${period.id}`, auditHead);
+    }
     const bandedAny = below !== undefined;
+    // The total and its three breakdowns are banded together, so no sum or difference of them
+    // recovers a banded figure (banding.ts).
+    const countries = [...byCountry].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+    const agencies = [...byAgency.values()].sort(
+      (x, y) => y.n - x.n || (x.agency < y.agency ? -1 : x.agency > y.agency ? 1 : x.country < y.country ? -1 : 1),
+    );
+    const star = bandStar(
+      demands.length,
+      [
+        { cells: PROCESS_TYPES.map((p) => byProcess[p.id]), complete: true },
+        { cells: countries.map(([, n]) => n), complete: true },
+        { cells: agencies.map((a) => a.n), complete: unnamedAgency === 0 },
+      ],
+      below,
+    );
+    const [processCells = [], countryCells = [], agencyCells = []] = star.breakdowns;
+    const publishedProcess = Object.fromEntries(
+      PROCESS_TYPES.map((p, i) => [p.id, processCells[i] as Count]),
+    ) as Record<ProcessType, Count>;
+    // Published order says nothing about the size of figures that are not exact.
+    const byLabel = <T extends { demands: Count; name: string }>(rows: T[]) =>
+      [...rows].sort((x, y) =>
+        typeof x.demands === "number" && typeof y.demands === "number"
+          ? 0
+          : typeof x.demands === "number"
+            ? -1
+            : typeof y.demands === "number"
+              ? 1
+              : x.name < y.name
+                ? -1
+                : x.name > y.name
+                  ? 1
+                  : 0,
+      );
     return {
       schema: TRANSPARENCY_SCHEMA,
       instance: this.#deps.config.publicUrl,
       period: { id: period.id, start: period.start, end: period.end, complete: period.end < today },
       generated_at: now.toISOString(),
       banding: below === undefined ? null : { below, band: `1-${below - 1}` },
-      demands: b(demands.length),
-      by_process: Object.fromEntries(PROCESS_TYPES.map((p) => [p.id, b(byProcess[p.id])])) as Record<
-        ProcessType,
-        Count
-      >,
-      by_country: [...byCountry]
-        .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-        .map(([country, n]) => ({ country, demands: b(n) })),
-      by_agency: [...byAgency.values()]
-        .sort(
-          (x, y) => y.n - x.n || (x.agency < y.agency ? -1 : x.agency > y.agency ? 1 : x.country < y.country ? -1 : 1),
-        )
-        .map((a) => ({ agency: a.agency, country: a.country, demands: b(a.n) })),
+      demands: star.total,
+      by_process: publishedProcess,
+      by_country: byLabel(
+        countries.map(([country], i) => ({ name: country, country, demands: countryCells[i] as Count })),
+      ).map(({ country, demands }) => ({ country, demands })),
+      by_agency: byLabel(
+        agencies.map((a, i) => ({ name: `${a.agency}\u0000${a.country}`, a, demands: agencyCells[i] as Count })),
+      ).map(({ a, demands }) => ({ agency: a.agency, country: a.country, demands })),
       accounts: { specified: b(specified), on_server: b(onServer.size) },
       data_produced: {
         demands: b(produced.length),
         // A percentage of banded counts would give the exact numbers away: none is published.
         percent:
-          bandedAny && (b(produced.length) !== produced.length || b(demands.length) !== demands.length)
+          bandedAny && (b(produced.length) !== produced.length || typeof star.total !== "number")
             ? null
             : percent(produced.length, demands.length),
       },
@@ -293,22 +337,21 @@ export class TransparencyReports {
           bandedAny && delays.length < (below as number) ? null : delays.length ? Math.max(...delays) : null,
       },
       preservation: {
-        requests: b(byProcess.preservation_request),
+        // The same figures as in by_process, published the same way.
+        requests: publishedProcess.preservation_request,
         accounts_preserved: b(preservations.length),
         extensions: b(extensions),
       },
       emergency: {
-        requests: b(emergency.length),
+        requests: publishedProcess.emergency_request,
         data_produced: b(emergency.filter((d) => reached(d, "produced")).length),
       },
       content_removal: {
-        demands: b(removal.length),
+        demands: publishedProcess.content_removal,
         agreed: b(removal.filter((d) => reached(d, "approved")).length),
         rejected: b(removal.filter((d) => reached(d, "rejected")).length),
       },
-      audit_head: head
-        ? { seq: Number(head.seq), hash: head.hash, at: head.at }
-        : { seq: 0, hash: GENESIS_HASH, at: null },
+      audit_head: auditHead,
     };
   }
 }

@@ -3,6 +3,7 @@ import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from
 import type { WarrantCanariesTable } from "./canary.ts";
 import type { AccountEdgeTable, FavouritesTable } from "./graph.ts";
 import type {
+  LegalAuditHeadsTable,
   LegalAuditLogTable,
   LegalDemandCategoriesTable,
   LegalDemandsTable,
@@ -14,6 +15,7 @@ import type {
   LegalProductionsTable,
   LegalResponsesTable,
   StaffSecondFactorsTable,
+  StaffUsedCodesTable,
 } from "./legal.ts";
 import type { MediaAttachmentsTable } from "./media.ts";
 import type { ModerationActionsTable, ReportsTable } from "./moderation.ts";
@@ -68,5 +70,7 @@ export interface Database {
   legal_productions: LegalProductionsTable;
   legal_audit_log: LegalAuditLogTable;
   staff_second_factors: StaffSecondFactorsTable;
+  staff_used_codes: StaffUsedCodesTable;
+  legal_audit_heads: LegalAuditHeadsTable;
   warrant_canaries: WarrantCanariesTable;
 }

@@ -134,8 +134,35 @@ export interface LegalAuditLogTable {
 /** TOTP second factor for the legal console. */
 export interface StaffSecondFactorsTable {
   account_id: string;
-  /** Base32 shared secret (TOTP needs the secret itself; it is never shown after enrolment). */
+  /**
+   * The shared secret, sealed with AES-256-GCM under the key in <dataDir>/secrets.key (TOTP needs
+   * the secret itself; it is never shown after enrolment). See services/legal/secret-box.ts.
+   */
   totp_secret: string;
   confirmed: number;
   created_day: string;
+  /** Wrong codes in a row; reset by a right one. */
+  failed_codes: Generated<number>;
+  /** Set after too many wrong codes: only the operator unlocks it. */
+  locked: Generated<number>;
+}
+
+/** Steps of accepted codes, so that no process accepts a code twice. Kept about 90 seconds. */
+export interface StaffUsedCodesTable {
+  account_id: string;
+  step: number;
+}
+
+/** Signed heads of the audit log, as published with each canary, report period or on request. */
+export interface LegalAuditHeadsTable {
+  id: Generated<number>;
+  seq: number;
+  hash: string;
+  day: string | null;
+  /** "canary" | "transparency" | "published" */
+  occasion: string;
+  /** The canonical JSON that was signed. */
+  statement: string;
+  signature: string;
+  key_fingerprint: string;
 }
