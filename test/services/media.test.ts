@@ -185,6 +185,97 @@ describe("re-encoding", () => {
   });
 });
 
+describe("physical resolution (issue 9, finding 15)", () => {
+  /** The chunk types of a PNG, in order. */
+  const pngChunks = (png: Buffer): string[] => {
+    const types: string[] = [];
+    for (let o = 8; o + 8 <= png.length; o += 12 + png.readUInt32BE(o))
+      types.push(png.toString("latin1", o + 4, o + 8));
+    return types;
+  };
+  const withDensity = (format: "png" | "jpeg" | "webp") => {
+    const image = sharp({ create: { width: 120, height: 80, channels: 3, background: "#468" } }).withMetadata({
+      density: 1234,
+    });
+    return (format === "png" ? image.png() : format === "jpeg" ? image.jpeg() : image.webp()).toBuffer();
+  };
+
+  test("a PNG's 1234 dpi (pHYs) is not carried into the stored file or its preview", async () => {
+    const alice = await person(ctx, "alice");
+    const upload = await withDensity("png");
+    assert.ok(pngChunks(upload).includes("pHYs"), "the test image has a pHYs chunk");
+    assert.equal((await sharp(upload).metadata()).density, 1234);
+    const m = await ctx.services.media.upload(alice.viewer, upload);
+    for (const name of [m.fileName, m.previewFileName]) {
+      const data = await stored(name);
+      assert.equal(pngChunks(data).includes("pHYs"), false, `${name}: no pHYs chunk`);
+      assert.deepEqual(pngChunks(data).slice(0, 1), ["IHDR"], `${name} is still a PNG`);
+      assert.notEqual((await sharp(data).metadata()).density, 1234);
+    }
+    const avatar = await ctx.services.media.processProfileImage(alice.viewer, upload, "avatar");
+    assert.equal(pngChunks(await stored(avatar.avatarFile as string)).includes("pHYs"), false, "avatar: no pHYs");
+  });
+
+  for (const format of ["jpeg", "webp"] as const) {
+    test(`a ${format.toUpperCase()} carries no density from the input`, async () => {
+      const alice = await person(ctx, "alice");
+      const upload = await withDensity(format);
+      const m = await ctx.services.media.upload(alice.viewer, upload);
+      for (const name of [m.fileName, m.previewFileName]) {
+        const data = await stored(name);
+        const meta = await sharp(data).metadata();
+        assert.ok(meta.density === undefined || meta.density === 72, `${name}: density ${meta.density}`);
+        assert.equal(meta.exif, undefined, `${name}: no EXIF (where a density would be)`);
+        assert.equal(data.includes(Buffer.from("JFIF")), false, `${name}: no JFIF segment`);
+      }
+    });
+  }
+});
+
+describe("delayed posts with images (issue 9, finding 3)", () => {
+  test("no file exists before publication; after, the files are new and no older than it", async () => {
+    const alice = await person(ctx, "alice");
+    await ctx.services.scheduling.setDelay(alice.viewer, "1h");
+    const upload = await ctx.services.media.upload(alice.viewer, await markedJpeg());
+    const submitted = await ctx.services.scheduling.submit(alice.viewer, {
+      text: "Written at 9, in the office",
+      mediaIds: [upload.id],
+    });
+    assert.equal(submitted.kind, "scheduled");
+    assert.deepEqual(mediaFiles(), [], "nothing reaches the media folder while the post waits");
+    assert.deepEqual(
+      filesUnder(ctx.dataDir)
+        .map((f) => f.path)
+        .filter((p) => !/publius\.sqlite(-wal|-shm)?$/.test(p)),
+      [],
+      "nor anywhere else in the data folder",
+    );
+    // The author's client still sees the upload's preview while composing.
+    assert.ok(await ctx.services.media.read(upload.previewFileName));
+
+    // Real time passes between writing and publishing (file times are real time).
+    await new Promise((r) => setTimeout(r, 1100));
+    const publishing = Date.now();
+    ctx.clock.advance(2 * 60 * 60 * 1000);
+    assert.deepEqual(await ctx.services.scheduling.publishDue(), { published: 1, dropped: 0 });
+    const [post] = await ctx.services.timelines.local(null);
+    assert.ok(post);
+    const [image] = post.media;
+    assert.ok(image);
+    assert.notEqual(image.fileName, upload.fileName, "a fresh name, not the one given at upload");
+    assert.notEqual(image.previewFileName, upload.previewFileName);
+    assert.deepEqual(mediaFiles().sort(), [image.fileName, image.previewFileName].sort());
+    for (const name of [image.fileName, image.previewFileName]) {
+      const s = statSync(join(mediaDir(), name));
+      // The kernel's file clock is coarse (a few milliseconds); the upload was 1.1 s earlier.
+      assert.ok(s.mtimeMs >= publishing - 50, `${name}: mtime ${s.mtime.toISOString()} is not before publication`);
+      assert.ok(s.ctimeMs >= publishing - 50, `${name}: ctime ${s.ctime.toISOString()} is not before publication`);
+    }
+    assert.equal(await rowCount(ctx, "media_pending"), 0, "the pending bytes are gone");
+    assert.equal(await ctx.services.media.read(upload.fileName), undefined, "the upload-time name is gone");
+  });
+});
+
 describe("refusals", () => {
   const refused = async (data: Buffer, status: number, message: RegExp) => {
     const alice = await person(ctx, "alice");
