@@ -40,7 +40,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import http from "node:http";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DatabaseSync } from "node:sqlite";
