@@ -5,6 +5,7 @@
 // calls regularly(): the full-text index is merged when anything was deleted since, then the WAL is
 // checkpointed again (a checkpoint that a reader in another process held up is retried there).
 import { checkpointWal, optimizeSearchIndex, vacuumAfterDeletion } from "../../store/forget.ts";
+import { DAY } from "../../domain/clock.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** Deletions within this many milliseconds share one run. */
@@ -16,6 +17,7 @@ export class ForgettingService {
   #running: Promise<void> | undefined;
   #vacuum = false;
   #deletedSinceOptimize = false;
+  #lastOptimize = Number.NEGATIVE_INFINITY;
 
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
@@ -47,12 +49,14 @@ export class ForgettingService {
     while (this.#running) await this.#running;
   }
 
-  /** Housekeeping: merge the search index if anything was deleted, then checkpoint. */
+  /** Housekeeping: merge the search index (daily, if anything was deleted), then checkpoint. */
   async regularly(): Promise<void> {
     await this.settled();
-    const { db, dialect } = this.#deps;
-    if (this.#deletedSinceOptimize) {
+    const { db, dialect, clock } = this.#deps;
+    const now = clock.now().getTime();
+    if (this.#deletedSinceOptimize && now - this.#lastOptimize >= DAY) {
       this.#deletedSinceOptimize = false;
+      this.#lastOptimize = now;
       await optimizeSearchIndex(db, dialect);
     }
     await checkpointWal(db, dialect);
