@@ -19,6 +19,7 @@ import { ModerationService } from "./services/moderation/moderation.ts";
 import { NotificationService } from "./services/notifications/notifications.ts";
 import { OAuthService } from "./services/oauth/oauth.ts";
 import { ExportService } from "./services/privacy/export.ts";
+import { ForgettingService } from "./services/privacy/forgetting.ts";
 import { HoldingsService } from "./services/privacy/holdings.ts";
 import { SearchService } from "./services/search/search.ts";
 import { CollectionService } from "./services/statuses/collections.ts";
@@ -51,6 +52,7 @@ export interface Services {
   export: ExportService;
   scheduling: SchedulingService;
   media: MediaService;
+  forgetting: ForgettingService;
   streaming: StreamingService;
   /** Legal demands: console access, intake, notices, preservation, productions, the audit log. */
   legal: LegalServices;
@@ -85,11 +87,12 @@ export function createContext(options: ContextOptions): AppContext {
   const passwords = new PasswordHasher(options.passwordCost);
   const invites = new InviteService(deps);
   const notifications = new NotificationService(deps);
-  const posting = new PostingService(deps, notifications);
+  const forgetting = new ForgettingService(deps);
+  const media = new MediaService(deps, { afterRemoval: () => forgetting.soon() });
+  const posting = new PostingService(deps, notifications, media);
   const accounts = new AccountService(deps, passwords, invites);
   const timelines = new TimelineService(deps);
   const holdings = new HoldingsService(deps);
-  const media = new MediaService(deps);
   return {
     config: options.config,
     store: options.store,
@@ -113,9 +116,10 @@ export function createContext(options: ContextOptions): AppContext {
       moderation: new ModerationService(deps),
       oauth: new OAuthService(deps),
       holdings,
-      export: new ExportService(deps, media.folder),
+      export: new ExportService(deps, media),
       scheduling: new SchedulingService(deps, posting),
       media,
+      forgetting,
       streaming: new StreamingService(deps, timelines, notifications),
       legal: createLegalServices(deps, holdings),
     },

@@ -5,7 +5,7 @@ import type { Config } from "./config/config.ts";
 import { createContext } from "./context.ts";
 import { HOUR } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
-import { migrate, openStore } from "./store/store.ts";
+import { migrate, openStore, secureDataDir } from "./store/store.ts";
 
 export interface RunningServer {
   url: string;
@@ -20,6 +20,12 @@ export interface ServeOptions {
 
 export async function serve(config: Config, options: ServeOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.writeLog);
+  // Files the server writes are its user's alone; an existing data folder open to others is closed.
+  process.umask(0o077);
+  const { tightenedFrom } = secureDataDir(config.dataDir);
+  if (tightenedFrom !== undefined) {
+    logger.info(`the data folder was mode ${tightenedFrom.toString(8).padStart(4, "0")}; it is now 0700`);
+  }
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const applied = await migrate(store);
   if (applied.length) logger.info(`applied migrations: ${applied.join(", ")}`);
@@ -32,6 +38,8 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       await store.db.deleteFrom("idempotency_keys").where("expires_at", "<", ctx.clock.now().toISOString()).execute();
       // Uploads never attached for a day, then every media file no row names any more.
       await ctx.services.media.purgeUnattached();
+      // What was deleted since leaves the search index's pages and the WAL (SQLite).
+      await ctx.services.forgetting.regularly();
     } catch (e) {
       logger.error("housekeeping failed", e);
     }
@@ -100,6 +108,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       // Live updates and media clean-up still under way finish before the database closes.
       await ctx.services.streaming.settled();
       await ctx.services.media.settled();
+      await ctx.services.forgetting.settled();
       await store.close();
       logger.info("Publius stopped");
     })();

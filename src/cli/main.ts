@@ -1,7 +1,7 @@
 // The `publius` command: serve, migrate, staff, invite, backup.
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { backup } from "node:sqlite";
+import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { type Config, ConfigError, loadConfig } from "../config/config.ts";
 import { createContext } from "../context.ts";
@@ -9,7 +9,7 @@ import { STAFF_ROLES } from "../domain/account.ts";
 import { PubliusError } from "../domain/errors.ts";
 import { randomToken } from "../domain/ids.ts";
 import { serve } from "../main.ts";
-import { migrate, openStore } from "../store/store.ts";
+import { migrate, openStore, secureDataDir } from "../store/store.ts";
 import { CANARY_HELP, canaryCommand } from "./canary.ts";
 import { LEGAL_HELP, legalCommand } from "./legal.ts";
 import { REPORT_HELP, reportCommand } from "./report.ts";
@@ -24,7 +24,8 @@ Usage:
                                          (its one-time password is printed once)
   publius invite create [--uses N|unlimited] [--days N]
                                          make an invite code (operator)
-  publius backup <file>                  consistent online copy of the SQLite database
+  publius backup <file> [--force]        consistent online copy of the SQLite database, holding
+                                         nothing that was deleted (mode 0600)
 ${LEGAL_HELP}${REPORT_HELP}${CANARY_HELP}  publius --help                         this text
 
 Configuration comes from the environment (PUBLIUS_PORT, PUBLIUS_HOST, PUBLIUS_DATA_DIR,
@@ -47,6 +48,13 @@ export async function runCli(
     return command ? 0 : 2;
   }
   const config = loadConfig(env);
+  // Everything Publius writes (database, WAL, backups, media, keys, productions) is for the
+  // server's user alone, whatever umask the shell or service manager gave.
+  process.umask(0o077);
+  if (command !== "serve") {
+    const { tightenedFrom } = secureDataDir(config.dataDir);
+    if (tightenedFrom !== undefined) process.stderr.write(tighteningLine(config.dataDir, tightenedFrom));
+  }
   switch (command) {
     case "serve": {
       noArgs(rest, "serve");
@@ -82,6 +90,11 @@ export async function runCli(
     default:
       throw new UsageError(`Unknown command "${command}". Run publius --help.`);
   }
+}
+
+/** The one line said when an existing data folder was open to others and is no longer. */
+export function tighteningLine(dir: string, from: number): string {
+  return `publius: the data folder ${dir} was mode ${from.toString(8).padStart(4, "0")}; it is now 0700\n`;
 }
 
 function noArgs(rest: string[], command: string): void {
@@ -170,8 +183,10 @@ async function backupCommand(config: Config, args: string[], out: (s: string) =>
   try {
     await migrate(store);
     if (!store.sqlite) throw new UsageError("no SQLite database open");
-    // SQLite's online backup: a consistent copy even while the server is writing.
-    const pages = await backup(store.sqlite, partial);
+    // VACUUM INTO: a consistent copy even while the server is writing, built afresh from the live
+    // rows, so free pages, the WAL's old page versions and anything deleted are not copied.
+    store.sqlite.prepare("VACUUM INTO ?").run(partial);
+    const pages = forgetInCopy(partial);
     renameSync(partial, target);
     out(`Backed up ${pages} pages to ${target}\n`);
   } finally {
@@ -179,6 +194,23 @@ async function backupCommand(config: Config, args: string[], out: (s: string) =>
     await store.close();
   }
   return 0;
+}
+
+/**
+ * The copy's full-text index merged into one segment (the live one may still hold the first letters
+ * of a deleted word in its page index until housekeeping merges it), freed pages zeroed. Returns
+ * the copy's size in pages.
+ */
+function forgetInCopy(file: string): number {
+  const copy = new DatabaseSync(file);
+  try {
+    copy.exec("PRAGMA secure_delete = ON");
+    copy.exec("INSERT INTO statuses_fts(statuses_fts) VALUES ('optimize')");
+    copy.exec("VACUUM");
+    return Number((copy.prepare("PRAGMA page_count").get() as { page_count: number }).page_count);
+  } finally {
+    copy.close();
+  }
 }
 
 /** Runs the command line and sets the exit code; errors become one clear line on stderr. */

@@ -468,6 +468,17 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
     },
   },
   {
+    table: "media_pending",
+    about:
+      "The re-encoded files of an upload whose post is not published yet. Kept here, not in the media folder, so no file time tells when a delayed post was written.",
+    ownedBy: [],
+    columns: {
+      media_id: c("media", "the upload", "account", "until the post is published or the upload deleted"),
+      original: c("media", "the re-encoded image", "account", "until the post is published or the upload deleted"),
+      preview: c("media", "its preview", "account", "until the post is published or the upload deleted"),
+    },
+  },
+  {
     table: "scheduled_statuses",
     about: "Posts waiting to be published (delayed or scheduled). When they were written is not kept.",
     ownedBy: ["account_id"],

@@ -1,5 +1,5 @@
 // Opens the one query layer on either database, and applies migrations.
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
@@ -53,7 +53,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   let path = options.sqlitePath;
   if (!path) {
     const dir = options.dataDir ?? "./data";
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    secureDataDir(dir);
     path = join(dir, "publius.sqlite");
   }
   const sqlite = openSqlite(path);
@@ -81,7 +81,31 @@ export async function migrate(store: Store): Promise<string[]> {
     });
     applied.push(m.name);
   }
+  if (store.dialect === "sqlite" && applied.includes(FORGETTING_MIGRATION)) {
+    // Once, when secure deletion begins: VACUUM rewrites the file, so what earlier deletions left in
+    // free pages is gone too, and the WAL that held the old pages is cut to nothing.
+    // Best effort: another connection (a backup running) makes VACUUM busy; the hourly checkpoint
+    // and search-index merge still run, and deletions from now on are secure either way.
+    try {
+      await sql`VACUUM`.execute(db);
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+    } catch {}
+  }
   return applied;
+}
+
+const FORGETTING_MIGRATION = "010-forget";
+
+/**
+ * Creates the data folder private to the server's user, or makes an existing one so (older
+ * versions left it 0755 under a common umask). Returns the mode it had when it was tightened.
+ */
+export function secureDataDir(dir: string): { tightenedFrom?: number } {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const mode = statSync(dir).mode & 0o777;
+  if ((mode & 0o077) === 0) return {};
+  chmodSync(dir, mode & 0o700);
+  return { tightenedFrom: mode };
 }
 
 /** True when the error is a unique-constraint violation on either database. */

@@ -252,7 +252,12 @@ describe("an upload before and after it is posted", () => {
     assert.equal(post.statusCode, 200, post.body);
     const attached = post.json().media_attachments[0];
     assert.equal(attached.description, "A heron");
-    assert.equal(attached.url, m.url);
+    // Written to the media folder at publication under fresh names (issue 9, finding 3): the
+    // upload's URLs served the pending bytes to the author's client, and now answer 404.
+    assert.notEqual(attached.url, m.url);
+    assert.notEqual(attached.preview_url, m.preview_url);
+    assert.equal((await site.app.inject({ method: "GET", url: new URL(attached.url).pathname })).statusCode, 200);
+    assert.equal((await site.app.inject({ method: "GET", url: new URL(m.url).pathname })).statusCode, 404);
     assertError(await alice.api.get(`/api/v1/media/${m.id}`), 404);
     assertError(await alice.api.put(`/api/v1/media/${m.id}`, { description: "late" }), 404);
   });
@@ -261,7 +266,10 @@ describe("an upload before and after it is posted", () => {
     const alice = await site.user("alice");
     const bob = await site.user("bob");
     const m = (await upload(alice, await markedPng(), { contentType: "image/png" })).json();
-    assert.equal(mediaFiles().length, 2);
+    assert.deepEqual(mediaFiles(), [], "an unattached upload waits in the database, not the media folder");
+    const served = await site.app.inject({ method: "GET", url: new URL(m.preview_url).pathname });
+    assert.equal(served.statusCode, 200, "its preview is served to the composing client");
+    assert.equal(served.headers["content-type"], "image/png");
     assertError(await bob.api.delete(`/api/v1/media/${m.id}`), 404);
     const res = await alice.api.delete(`/api/v1/media/${m.id}`);
     assert.equal(res.statusCode, 200);
@@ -274,11 +282,13 @@ describe("an upload before and after it is posted", () => {
     const alice = await site.user("alice");
     const m = (await upload(alice, await markedJpeg())).json();
     const post = (await alice.api.post("/api/v1/statuses", { status: "Gone soon", media_ids: [m.id] })).json();
+    assert.equal(mediaFiles().length, 2);
+    const published = post.media_attachments[0];
     const del = await alice.api.delete(`/api/v1/statuses/${post.id}?delete_media=true`);
     assert.equal(del.statusCode, 200, del.body);
     await site.ctx.services.media.settled();
     assert.deepEqual(mediaFiles(), []);
-    for (const url of [m.url, m.preview_url]) {
+    for (const url of [m.url, m.preview_url, published.url, published.preview_url]) {
       assert.equal((await site.app.inject({ method: "GET", url: new URL(url).pathname })).statusCode, 404);
     }
   });

@@ -10,6 +10,11 @@
 // media, keys), the process's own temporary folder, all it printed on stdout and stderr, and — on
 // PostgreSQL — a pg_dump of its schema. The plain-text password is searched for as well.
 //
+// Deletions (issue 9, finding 4): a post, an upload and an account are deleted during the run; while
+// the server still runs, its database files (with -wal and -shm) and a backup made then by
+// `publius backup` are searched for them, and after it stopped every file it wrote is checked to
+// be 0600 (folders 0700), the backup too.
+//
 // The search is checked, not trusted: a planted marker is found in each encoding at any depth (first
 // test), the uploads are shown to carry their markers, text meant to be stored (a control word in
 // posts) is found in the database or dump, and the log holds exactly one line per request made.
@@ -35,7 +40,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import http from "node:http";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -54,6 +59,25 @@ const RUN = randomBytes(6).toString("hex");
 const CONTROL = `CONTROL${randomBytes(6).toString("hex")}`;
 const PASSWORD = `Seized-${randomBytes(9).toString("base64url")}`;
 const HANDLE_TAG = randomBytes(2).toString("hex");
+/**
+ * Deleted during the run (issue 9, finding 4): a post's word, and an account's handle, display
+ * name and the word of its post. Stored for a while, then never to be found again — in the live
+ * files, their WAL, or a backup made afterwards.
+ */
+const DELETED = {
+  word: `deletedword${randomBytes(5).toString("hex")}`,
+  handle: `doomed_${HANDLE_TAG}`,
+  name: `DoomedName${randomBytes(5).toString("hex")}`,
+  accountWord: `doomedword${randomBytes(5).toString("hex")}`,
+  alt: `deletedalt${randomBytes(5).toString("hex")}`,
+};
+const DELETED_NEEDLES: Needle[] = [
+  { label: "deleted post's word", text: DELETED.word },
+  { label: "deleted account's handle", text: DELETED.handle },
+  { label: "deleted account's display name", text: DELETED.name },
+  { label: "deleted account's post", text: DELETED.accountWord },
+  { label: "deleted upload's alt text", text: DELETED.alt },
+];
 
 const CLIENTS = Array.from({ length: 20 }, (_, i) => i + 2); // 127.0.0.2 … 127.0.0.21
 const TRUSTED_PROXIES = "127.0.0.0/28";
@@ -409,6 +433,10 @@ test(`a seized server holds no address, agent, e-mail or image metadata (${PG_UR
   const dataDir = join(root, "data");
   const processTmp = join(root, "tmp");
   mkdirSync(processTmp);
+  // Outside the data folder (which is searched whole anyway), as an operator would keep it.
+  const backupFile = join(root, "backups", "after-deletions.sqlite");
+  mkdirSync(join(root, "backups"));
+  const deletedHits: Hit[] = [];
   const port = await freePort();
   const schema = `seized_${process.pid}_${Date.now()}`;
   const env: Record<string, string> = {};
@@ -523,10 +551,13 @@ test(`a seized server holds no address, agent, e-mail or image metadata (${PG_UR
               ],
             })
           ).json();
-          await c.call("post the image", 200, "POST", "/api/v1/statuses", {
+          const pictured = await c.call("post the image", 200, "POST", "/api/v1/statuses", {
             json: { status: `A picture, number ${n}.`, media_ids: [media.id] },
           });
-          mediaUrls.push(media.url, media.preview_url);
+          // Written to the media folder at publication, under new names (issue 9, finding 3).
+          const published = pictured.json().media_attachments[0];
+          assert.notEqual(published.url, media.url, "the published image has a name of its own");
+          mediaUrls.push(published.url, published.preview_url);
           if (n % 5 === 0) {
             await c.call("set an avatar with EXIF and XMP", 200, "PATCH", "/api/v1/accounts/update_credentials", {
               multipart: [
@@ -643,6 +674,77 @@ test(`a seized server holds no address, agent, e-mail or image metadata (${PG_UR
           `${api.attempts} anonymous API calls (per forwarded address)`,
       );
       phase("rate limits tripped");
+
+      // --- Deletions: what is deleted leaves the files, and backups made afterwards ----------------
+      const c2 = clients.find((c) => c.n === 2)!;
+      const doomedPost = (
+        await c2.call("post what will be deleted", 200, "POST", "/api/v1/statuses", {
+          json: { status: `Meeting the journalist ${DELETED.word} tomorrow`, visibility: "public" },
+        })
+      ).json();
+      const doomedUpload = (
+        await c2.call("upload what will be deleted", 200, "POST", "/api/v2/media", {
+          multipart: [
+            { name: "file", filename: "x.jpg", type: "image/jpeg", data: jpegs.get(2)! },
+            { name: "description", value: `A map, ${DELETED.alt}` },
+          ],
+        })
+      ).json();
+      const doomed = new Client(port, 4);
+      clients.push(doomed);
+      doomed.token = (
+        await doomed.call("register an account that will be deleted", 200, "POST", "/api/v1/accounts", {
+          token: appTokens.get(4)!,
+          json: { username: DELETED.handle, password: PASSWORD, agreement: true, locale: "en" },
+        })
+      ).json().access_token;
+      await doomed.call("name it", 200, "PATCH", "/api/v1/accounts/update_credentials", {
+        json: { display_name: DELETED.name, note: `I am ${DELETED.name}` },
+      });
+      await doomed.call("its post", 200, "POST", "/api/v1/statuses", {
+        json: { status: `Only ${DELETED.accountWord} here`, visibility: "public" },
+      });
+      const found = await c2.call(
+        "search finds the post",
+        200,
+        "GET",
+        `/api/v2/search?q=${DELETED.word}&type=statuses`,
+      );
+      assert.equal(found.json().statuses.length, 1, "the word is indexed before the deletion");
+      if (!PG_URL) {
+        const before = Buffer.concat(
+          filesUnder(dataDir)
+            .filter((f) => /publius\.sqlite(-wal|-shm)?$/.test(f))
+            .map((f) => readFileSync(f)),
+        );
+        assert.equal(
+          new Set(scan("database", before, DELETED_NEEDLES).map((h) => h.label)).size,
+          DELETED_NEEDLES.length,
+          "before the deletions, the search finds each of them in the database files",
+        );
+      }
+      await c2.call("delete the post", 200, "DELETE", `/api/v1/statuses/${doomedPost.id}`);
+      await c2.call("delete the upload", 200, "DELETE", `/api/v1/media/${doomedUpload.id}`);
+      const signInPage = await doomed.call("sign-in page (doomed)", 200, "GET", "/signin");
+      const doomedCsrf = hiddenInput(signInPage.text, "csrf") ?? "";
+      await doomed.call("web sign-in (doomed)", 303, "POST", "/signin", {
+        form: { csrf: doomedCsrf, handle: DELETED.handle, password: PASSWORD, next: "/home" },
+      });
+      const deletePage = await doomed.call("the delete page", 200, "GET", "/settings/delete");
+      await doomed.call("delete the account", 303, "POST", "/settings/delete", {
+        form: { csrf: hiddenInput(deletePage.text, "csrf") ?? doomedCsrf, password: PASSWORD },
+      });
+      // The WAL is checkpointed and truncated shortly after a deletion (a quarter second).
+      await new Promise((r) => setTimeout(r, 1500));
+      if (!PG_URL) {
+        for (const f of filesUnder(dataDir).filter((f) => /publius\.sqlite(-wal|-shm)?$/.test(f))) {
+          deletedHits.push(...scan(`live ${relative(dataDir, f)}`, readFileSync(f), DELETED_NEEDLES));
+        }
+        const made = spawnSync(process.execPath, [MAIN, "backup", backupFile], { env, encoding: "utf8" });
+        assert.equal(made.status, 0, `publius backup: ${made.stderr}`);
+        assert.match(made.stdout, /^Backed up \d+ pages to /);
+      }
+      phase("deleted, and backed up");
     } finally {
       for (const c of clients) c.agent.destroy();
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
@@ -715,6 +817,20 @@ test(`a seized server holds no address, agent, e-mail or image metadata (${PG_UR
       );
       database = Buffer.concat(files.map((f) => readFileSync(f)));
     }
+    // Deleted things: in no file of the data folder now, nor (SQLite) in the live files while the
+    // server ran, nor in the backup made after the deletions; on PostgreSQL, not in the dump.
+    hits.push(...deletedHits, ...scanFolder(dataDir, "data", DELETED_NEEDLES).hits);
+    if (PG_URL) hits.push(...scan("pg_dump", database, DELETED_NEEDLES));
+    else {
+      const copy = readFileSync(backupFile);
+      hits.push(...scan("backup", copy, [...NEEDLES, ...DELETED_NEEDLES]));
+      assert.deepEqual(
+        scan("backup", copy, [{ label: "control", text: CONTROL }]).map((h) => h.encoding),
+        ["UTF-8"],
+        "the search reaches what the backup holds",
+      );
+      t.diagnostic(`searched a backup of ${copy.length} bytes made after the deletions`);
+    }
     // The positive control: text that is meant to be stored is found where the markers were not.
     assert.deepEqual(
       scan("database", database, [{ label: "control", text: CONTROL }]).map((h) => h.encoding),
@@ -729,6 +845,24 @@ test(`a seized server holds no address, agent, e-mail or image metadata (${PG_UR
 
     assert.equal(hits.length, 0, `MARKERS FOUND — a seizure would unmask users:\n${describeHits(hits)}`);
     phase("searched");
+
+    // --- File modes: the server's user alone -----------------------------------------------------
+    const modes: string[] = [];
+    const walk = (d: string) => {
+      for (const entry of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, entry.name);
+        const m = statSync(p).mode & 0o777;
+        if (m !== (entry.isDirectory() ? 0o700 : 0o600)) modes.push(`${relative(root, p)} ${m.toString(8)}`);
+        if (entry.isDirectory()) walk(p);
+      }
+    };
+    assert.equal(statSync(dataDir).mode & 0o777, 0o700, "the data folder is 0700");
+    walk(dataDir);
+    if (!PG_URL) {
+      const m = statSync(backupFile).mode & 0o777;
+      if (m !== 0o600) modes.push(`the backup ${m.toString(8)}`);
+    }
+    assert.deepEqual(modes, [], "every file the server and the backup wrote is 0600, every folder 0700");
 
     // --- The rows and files exist --------------------------------------------------------------------
     const count = await counter(PG_URL, schema, dataDir);

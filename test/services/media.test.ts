@@ -39,7 +39,12 @@ afterEach(async () => {
 
 const mediaDir = () => join(ctx.dataDir, "media");
 const mediaFiles = () => (existsSync(mediaDir()) ? readdirSync(mediaDir()) : []);
-const stored = (name: string) => filesUnder(mediaDir()).find((f) => f.path.endsWith(name))?.data as Buffer;
+/** A stored file's bytes: in the media folder, or in the database while its post is not published. */
+const stored = async (name: string) => {
+  const data = await ctx.services.media.read(name);
+  assert.ok(data, `${name} is stored`);
+  return data;
+};
 
 /** Asserts a stored file carries no metadata and no marker, and is plain sRGB. */
 async function assertClean(data: Buffer, label: string) {
@@ -73,11 +78,11 @@ describe("re-encoding", () => {
       assert.equal(m.contentType, contentType);
       for (const name of [m.fileName, m.previewFileName]) {
         assert.match(name, MEDIA_FILE_PATTERN);
-        await assertClean(stored(name), `${label} (${name === m.fileName ? "original" : "preview"})`);
+        await assertClean(await stored(name), `${label} (${name === m.fileName ? "original" : "preview"})`);
       }
-      const out = await sharp(stored(m.fileName)).metadata();
+      const out = await sharp(await stored(m.fileName)).metadata();
       assert.deepEqual([out.width, out.height], [m.width, m.height]);
-      assert.equal(m.size, stored(m.fileName).length);
+      assert.equal(m.size, (await stored(m.fileName)).length);
     });
   }
 
@@ -86,7 +91,7 @@ describe("re-encoding", () => {
     const m = await ctx.services.media.upload(alice.viewer, await markedJpeg(320, 240));
     // Orientation 6: the camera was turned; the picture stands upright, 240 wide and 320 high.
     assert.deepEqual([m.width, m.height], [240, 320]);
-    const meta = await sharp(stored(m.fileName)).metadata();
+    const meta = await sharp(await stored(m.fileName)).metadata();
     assert.deepEqual([meta.width, meta.height], [240, 320]);
   });
 
@@ -100,7 +105,13 @@ describe("re-encoding", () => {
       .toBuffer();
     const inP3 = [...(await sharp(p3, { ignoreIcc: true }).raw().toBuffer()).subarray(0, 3)];
     const m = await ctx.services.media.upload(alice.viewer, p3);
-    const out = [...(await sharp(stored(m.fileName)).raw().toBuffer()).subarray(0, 3)];
+    const out = [
+      ...(
+        await sharp(await stored(m.fileName))
+          .raw()
+          .toBuffer()
+      ).subarray(0, 3),
+    ];
     for (const [i, v] of out.entries()) {
       assert.ok(Math.abs(v - (srgb[i] as number)) <= 4, `channel ${i}: ${v} is the sRGB colour`);
     }
@@ -114,7 +125,7 @@ describe("re-encoding", () => {
       .jpeg()
       .toBuffer();
     const c = await ctx.services.media.upload(alice.viewer, cmyk);
-    const meta = await sharp(stored(c.fileName)).metadata();
+    const meta = await sharp(await stored(c.fileName)).metadata();
     assert.deepEqual([meta.space, meta.channels], ["srgb", 3]);
   });
 
@@ -125,12 +136,12 @@ describe("re-encoding", () => {
     assert.equal(m.type, "image", "shown with <img>, which animates it; gifv would ask for a video player");
     assert.equal(m.contentType, "image/webp");
     assert.deepEqual([m.width, m.height], [48, 32]);
-    const original = stored(m.fileName);
+    const original = await stored(m.fileName);
     const meta = await sharp(original).metadata();
     assert.equal(meta.pages, 5, "every frame is kept");
     assert.deepEqual(meta.delay, [120, 120, 120, 120, 120], "with its timing");
     assert.deepEqual(markersIn(original), []);
-    const preview = await sharp(stored(m.previewFileName)).metadata();
+    const preview = await sharp(await stored(m.previewFileName)).metadata();
     assert.equal(preview.pages ?? 1, 1, "the preview is a still");
   });
 
@@ -140,10 +151,10 @@ describe("re-encoding", () => {
       .jpeg()
       .toBuffer();
     const m = await ctx.services.media.upload(alice.viewer, big);
-    const p = await sharp(stored(m.previewFileName)).metadata();
+    const p = await sharp(await stored(m.previewFileName)).metadata();
     assert.deepEqual([p.width, p.height], [640, 320]);
     const small = await ctx.services.media.upload(alice.viewer, await markedPng(200, 150));
-    const q = await sharp(stored(small.previewFileName)).metadata();
+    const q = await sharp(await stored(small.previewFileName)).metadata();
     assert.deepEqual([q.width, q.height], [200, 150]);
   });
 
@@ -158,12 +169,110 @@ describe("re-encoding", () => {
     assert.notEqual(a.id, b.id);
 
     const chunk = fingerprint(upload);
-    const everything = filesUnder(ctx.dataDir);
-    assert.ok(everything.length >= 4, "the media files and the database are in the data folder");
-    for (const f of everything) {
-      assert.equal(f.data.includes(chunk), false, `${f.path} holds none of the original bytes`);
-      assert.deepEqual(markersIn(f.data), [], `${f.path} holds no marker`);
+    const scanAll = (minimum: number) => {
+      const everything = filesUnder(ctx.dataDir);
+      assert.ok(everything.length >= minimum, "the media files and the database are in the data folder");
+      for (const f of everything) {
+        assert.equal(f.data.includes(chunk), false, `${f.path} holds none of the original bytes`);
+        assert.deepEqual(markersIn(f.data), [], `${f.path} holds no marker`);
+      }
+    };
+    // Before publication the re-encoded bytes are in the database; after, in the media folder.
+    scanAll(0);
+    await ctx.services.posting.create(alice.viewer, { text: "A", mediaIds: [a.id] });
+    await ctx.services.posting.create(alice.viewer, { text: "B", mediaIds: [b.id] });
+    scanAll(4);
+  });
+});
+
+describe("physical resolution (issue 9, finding 15)", () => {
+  /** The chunk types of a PNG, in order. */
+  const pngChunks = (png: Buffer): string[] => {
+    const types: string[] = [];
+    for (let o = 8; o + 8 <= png.length; o += 12 + png.readUInt32BE(o))
+      types.push(png.toString("latin1", o + 4, o + 8));
+    return types;
+  };
+  const withDensity = (format: "png" | "jpeg" | "webp") => {
+    const image = sharp({ create: { width: 120, height: 80, channels: 3, background: "#468" } }).withMetadata({
+      density: 1234,
+    });
+    return (format === "png" ? image.png() : format === "jpeg" ? image.jpeg() : image.webp()).toBuffer();
+  };
+
+  test("a PNG's 1234 dpi (pHYs) is not carried into the stored file or its preview", async () => {
+    const alice = await person(ctx, "alice");
+    const upload = await withDensity("png");
+    assert.ok(pngChunks(upload).includes("pHYs"), "the test image has a pHYs chunk");
+    assert.equal((await sharp(upload).metadata()).density, 1234);
+    const m = await ctx.services.media.upload(alice.viewer, upload);
+    for (const name of [m.fileName, m.previewFileName]) {
+      const data = await stored(name);
+      assert.equal(pngChunks(data).includes("pHYs"), false, `${name}: no pHYs chunk`);
+      assert.deepEqual(pngChunks(data).slice(0, 1), ["IHDR"], `${name} is still a PNG`);
+      assert.notEqual((await sharp(data).metadata()).density, 1234);
     }
+    const avatar = await ctx.services.media.processProfileImage(alice.viewer, upload, "avatar");
+    assert.equal(pngChunks(await stored(avatar.avatarFile as string)).includes("pHYs"), false, "avatar: no pHYs");
+  });
+
+  for (const format of ["jpeg", "webp"] as const) {
+    test(`a ${format.toUpperCase()} carries no density from the input`, async () => {
+      const alice = await person(ctx, "alice");
+      const upload = await withDensity(format);
+      const m = await ctx.services.media.upload(alice.viewer, upload);
+      for (const name of [m.fileName, m.previewFileName]) {
+        const data = await stored(name);
+        const meta = await sharp(data).metadata();
+        assert.ok(meta.density === undefined || meta.density === 72, `${name}: density ${meta.density}`);
+        assert.equal(meta.exif, undefined, `${name}: no EXIF (where a density would be)`);
+        assert.equal(data.includes(Buffer.from("JFIF")), false, `${name}: no JFIF segment`);
+      }
+    });
+  }
+});
+
+describe("delayed posts with images (issue 9, finding 3)", () => {
+  test("no file exists before publication; after, the files are new and no older than it", async () => {
+    const alice = await person(ctx, "alice");
+    await ctx.services.scheduling.setDelay(alice.viewer, "1h");
+    const upload = await ctx.services.media.upload(alice.viewer, await markedJpeg());
+    const submitted = await ctx.services.scheduling.submit(alice.viewer, {
+      text: "Written at 9, in the office",
+      mediaIds: [upload.id],
+    });
+    assert.equal(submitted.kind, "scheduled");
+    assert.deepEqual(mediaFiles(), [], "nothing reaches the media folder while the post waits");
+    assert.deepEqual(
+      filesUnder(ctx.dataDir)
+        .map((f) => f.path)
+        .filter((p) => !/publius\.sqlite(-wal|-shm)?$/.test(p)),
+      [],
+      "nor anywhere else in the data folder",
+    );
+    // The author's client still sees the upload's preview while composing.
+    assert.ok(await ctx.services.media.read(upload.previewFileName));
+
+    // Real time passes between writing and publishing (file times are real time).
+    await new Promise((r) => setTimeout(r, 1100));
+    const publishing = Date.now();
+    ctx.clock.advance(2 * 60 * 60 * 1000);
+    assert.deepEqual(await ctx.services.scheduling.publishDue(), { published: 1, dropped: 0 });
+    const [post] = await ctx.services.timelines.local(null);
+    assert.ok(post);
+    const [image] = post.media;
+    assert.ok(image);
+    assert.notEqual(image.fileName, upload.fileName, "a fresh name, not the one given at upload");
+    assert.notEqual(image.previewFileName, upload.previewFileName);
+    assert.deepEqual(mediaFiles().sort(), [image.fileName, image.previewFileName].sort());
+    for (const name of [image.fileName, image.previewFileName]) {
+      const s = statSync(join(mediaDir(), name));
+      // The kernel's file clock is coarse (a few milliseconds); the upload was 1.1 s earlier.
+      assert.ok(s.mtimeMs >= publishing - 50, `${name}: mtime ${s.mtime.toISOString()} is not before publication`);
+      assert.ok(s.ctimeMs >= publishing - 50, `${name}: ctime ${s.ctime.toISOString()} is not before publication`);
+    }
+    assert.equal(await rowCount(ctx, "media_pending"), 0, "the pending bytes are gone");
+    assert.equal(await ctx.services.media.read(upload.fileName), undefined, "the upload-time name is gone");
   });
 });
 
@@ -272,25 +381,34 @@ describe("lifecycle", () => {
   test("deleting an upload deletes its files", async () => {
     const alice = await person(ctx, "alice");
     const m = await ctx.services.media.upload(alice.viewer, await markedPng());
-    assert.equal(mediaFiles().length, 2);
+    // An upload waits in the database until its post is published (issue 9, finding 3).
+    assert.deepEqual(mediaFiles(), [], "an unattached upload writes no file");
+    assert.equal(await rowCount(ctx, "media_pending"), 1);
     await ctx.services.media.delete(alice.viewer, m.id);
     assert.deepEqual(mediaFiles(), []);
     assert.equal(await rowCount(ctx, "media_attachments"), 0);
+    assert.equal(await rowCount(ctx, "media_pending"), 0);
+
+    // One taken off its post by an edit has files: deleting it deletes them.
+    const back = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const post = await ctx.services.posting.create(alice.viewer, { text: "Soon without", mediaIds: [back.id] });
+    assert.equal(mediaFiles().length, 2);
+    await ctx.services.posting.edit(alice.viewer, post.id, { text: "Without", mediaIds: [] });
+    await ctx.services.media.delete(alice.viewer, back.id);
+    assert.deepEqual(mediaFiles(), []);
   });
 
   test("deleting a post deletes its images", async () => {
     const alice = await person(ctx, "alice");
-    const keep = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const other = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const kept = await ctx.services.posting.create(alice.viewer, { text: "Kept", mediaIds: [other.id] });
+    const keep = kept.media[0]!;
     const m = await ctx.services.media.upload(alice.viewer, await markedJpeg());
     const post = await ctx.services.posting.create(alice.viewer, { text: "Photo", mediaIds: [m.id] });
     assert.equal(post.media.length, 1);
     await ctx.services.posting.delete(alice.viewer, post.id);
     await ctx.services.media.settled();
-    assert.deepEqual(
-      mediaFiles().sort(),
-      [keep.fileName, keep.previewFileName].sort(),
-      "only the other upload's files",
-    );
+    assert.deepEqual(mediaFiles().sort(), [keep.fileName, keep.previewFileName].sort(), "only the other post's files");
   });
 
   test("deleting a post through moderation deletes its images too", async () => {
@@ -306,23 +424,33 @@ describe("lifecycle", () => {
   test("deleting an account deletes its images, avatar and header", async () => {
     const alice = await person(ctx, "alice");
     const bob = await person(ctx, "bob");
-    const bobs = await ctx.services.media.upload(bob.viewer, await markedPng());
+    const bobsUpload = await ctx.services.media.upload(bob.viewer, await markedPng());
+    const bobs = (await ctx.services.posting.create(bob.viewer, { text: "Bob's", mediaIds: [bobsUpload.id] }))
+      .media[0]!;
     const m = await ctx.services.media.upload(alice.viewer, await markedJpeg());
     await ctx.services.posting.create(alice.viewer, { text: "Photo", mediaIds: [m.id] });
     await ctx.services.media.upload(alice.viewer, await markedWebp());
     await ctx.services.media.processProfileImage(alice.viewer, await markedJpeg(), "avatar");
     await ctx.services.media.processProfileImage(alice.viewer, await markedPng(), "header");
-    assert.equal(mediaFiles().length, 2 + 2 + 2 + 1 + 1);
+    // The unattached WebP waits in the database: no file of its own.
+    assert.equal(mediaFiles().length, 2 + 2 + 1 + 1);
+    assert.equal(await rowCount(ctx, "media_pending"), 1);
     await ctx.services.accounts.deleteAccount(alice.viewer, PASSWORD);
     await ctx.services.media.settled();
     assert.deepEqual(mediaFiles().sort(), [bobs.fileName, bobs.previewFileName].sort());
+    assert.equal(await rowCount(ctx, "media_pending"), 0);
   });
 
   test("uploads left unattached for a day are purged; younger ones stay", async () => {
     const alice = await person(ctx, "alice");
-    const old = await ctx.services.media.upload(alice.viewer, await markedPng());
-    const used = await ctx.services.media.upload(alice.viewer, await markedPng());
-    await ctx.services.posting.create(alice.viewer, { text: "Kept", mediaIds: [used.id] });
+    // An upload taken off its post by an edit is unattached again, with its files.
+    const oldUpload = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const was = await ctx.services.posting.create(alice.viewer, { text: "With", mediaIds: [oldUpload.id] });
+    const old = was.media[0]!;
+    await ctx.services.posting.edit(alice.viewer, was.id, { text: "Without", mediaIds: [] });
+    const usedUpload = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const used = (await ctx.services.posting.create(alice.viewer, { text: "Kept", mediaIds: [usedUpload.id] }))
+      .media[0]!;
     ctx.clock.advance(DAY);
     const young = await ctx.services.media.upload(alice.viewer, await markedPng());
     assert.deepEqual((await ctx.services.media.purgeUnattached()).purged, 0, "a day has not surely passed yet");
@@ -332,13 +460,15 @@ describe("lifecycle", () => {
     assert.equal(r.filesRemoved, 2);
     const left = new Set(mediaFiles());
     assert.equal(left.has(old.fileName), false);
-    for (const n of [used.fileName, used.previewFileName, young.fileName, young.previewFileName])
-      assert.ok(left.has(n), n);
+    for (const n of [used.fileName, used.previewFileName]) assert.ok(left.has(n), n);
+    assert.ok(await ctx.services.media.read(young.fileName), "the young upload is still there");
+    assert.ok(await ctx.services.media.read(young.previewFileName));
   });
 
   test("the sweep removes files no row names, and leftovers of interrupted writes", async () => {
     const alice = await person(ctx, "alice");
-    const m = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const upload = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const m = (await ctx.services.posting.create(alice.viewer, { text: "Up", mediaIds: [upload.id] })).media[0]!;
     const stray = "0123456789abcdef0123456789abcdef.png";
     writeFileSync(join(mediaDir(), stray), "orphan");
     writeFileSync(join(mediaDir(), ".tmp-deadbeef"), "half a file");
@@ -349,7 +479,8 @@ describe("lifecycle", () => {
 
   test("sweeps asked for while one runs share one that follows it", async () => {
     const alice = await person(ctx, "alice");
-    const m = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const upload = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const m = (await ctx.services.posting.create(alice.viewer, { text: "Up", mediaIds: [upload.id] })).media[0]!;
     writeFileSync(join(mediaDir(), "00000000000000000000000000000000.jpg"), "orphan");
     const results = await Promise.all([
       ctx.services.media.sweep(),
@@ -392,7 +523,8 @@ describe("lifecycle", () => {
 
   test("the media folder is private to the server's user", async () => {
     const alice = await person(ctx, "alice");
-    const m = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const upload = await ctx.services.media.upload(alice.viewer, await markedPng());
+    const m = (await ctx.services.posting.create(alice.viewer, { text: "Up", mediaIds: [upload.id] })).media[0]!;
     assert.equal(statSync(mediaDir()).mode & 0o777, 0o700);
     assert.equal(statSync(join(mediaDir(), m.fileName)).mode & 0o777, 0o600);
   });
@@ -403,7 +535,7 @@ describe("profile images", () => {
     const alice = await person(ctx, "alice");
     const first = await ctx.services.media.processProfileImage(alice.viewer, await markedJpeg(640, 480), "avatar");
     assert.ok(first.avatarFile);
-    const data = stored(first.avatarFile);
+    const data = await stored(first.avatarFile);
     const meta = await sharp(data).metadata();
     assert.deepEqual([meta.width, meta.height], [400, 400]);
     await assertClean(data, "avatar");
@@ -413,7 +545,7 @@ describe("profile images", () => {
     assert.deepEqual(mediaFiles(), [second.avatarFile]);
 
     const header = await ctx.services.media.processProfileImage(alice.viewer, await markedWebp(), "header");
-    const h = await sharp(stored(header.headerFile as string)).metadata();
+    const h = await sharp(await stored(header.headerFile as string)).metadata();
     assert.deepEqual([h.width, h.height], [1500, 500]);
 
     await assert.rejects(

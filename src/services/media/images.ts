@@ -2,6 +2,9 @@
 // but its pixels: every file Publius keeps is a fresh encoding of the decoded image, so EXIF (GPS,
 // camera make, model and serial), XMP, IPTC, ICC profiles, comments, PNG text chunks and embedded
 // thumbnails are not "stripped" from the upload — they are never written in the first place.
+// libvips does carry one thing over: the physical resolution (PNG pHYs, e.g. an unusual 1234 dpi
+// that ties a file to one scanner or app). PNG outputs lose their pHYs chunk; JPEG outputs carry no
+// JFIF or EXIF segment and WebP none at all, so no output says anything of the input's density.
 import sharp, { type Metadata, type Sharp } from "sharp";
 import { PubliusError } from "../../domain/errors.ts";
 import {
@@ -138,12 +141,36 @@ function encodeStatic(pipeline: Sharp, format: ImageFormat): { pipeline: Sharp; 
 
 async function run(pipeline: Sharp, contentType: string): Promise<EncodedImage> {
   try {
-    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+    const { data: encoded, info } = await pipeline.toBuffer({ resolveWithObject: true });
+    const data = contentType === "image/png" ? withoutPngChunks(encoded, PNG_DROPPED_CHUNKS) : encoded;
     const pageHeight = (info as { pageHeight?: number }).pageHeight;
     return { data, contentType, width: info.width, height: pageHeight ?? info.height };
   } catch (e) {
     throw notAnImage(e);
   }
+}
+
+/** Chunks libvips writes from the input's metadata: the physical resolution. */
+const PNG_DROPPED_CHUNKS = new Set(["pHYs"]);
+const PNG_SIGNATURE_LENGTH = 8;
+
+/**
+ * The PNG without the named chunks. Each chunk is length (4), type (4), data, CRC (4) and carries
+ * its own CRC, so dropping whole chunks leaves a valid file. A malformed file is returned as it is
+ * (libvips wrote it; it is never malformed in practice).
+ */
+export function withoutPngChunks(png: Buffer, drop: ReadonlySet<string>): Buffer {
+  const kept: Buffer[] = [png.subarray(0, PNG_SIGNATURE_LENGTH)];
+  let offset = PNG_SIGNATURE_LENGTH;
+  while (offset + 12 <= png.length) {
+    const length = png.readUInt32BE(offset);
+    const end = offset + 12 + length;
+    if (end > png.length) return png;
+    const type = png.subarray(offset + 4, offset + 8).toString("latin1");
+    if (!drop.has(type)) kept.push(png.subarray(offset, end));
+    offset = end;
+  }
+  return offset === png.length ? Buffer.concat(kept) : png;
 }
 
 /**

@@ -2,6 +2,10 @@
 // text and focal point; profile images; and the clean-up that keeps the media folder holding
 // exactly what the database refers to.
 //
+// An upload for a post waits in the database (media_pending) and reaches the media folder only
+// when its post is published (publication.ts), so no file time tells when a delayed post was
+// written. Until then its names are served from the database, to its author's client.
+//
 // Deleting a post, an account or an upload deletes rows, often by cascade (a post's attachments go
 // with it), so no code path is trusted to remember the files. Instead the folder is swept: a file no
 // row names is removed. Sweeps run right after a post or account is deleted (skipped cheaply when
@@ -9,7 +13,7 @@
 // is writing are never swept: they are named before their row exists.
 import { type FileHandle, open } from "node:fs/promises";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import type { Account, Viewer } from "../../domain/account.ts";
 import { dayOf, HOUR } from "../../domain/clock.ts";
 import { notFound, PubliusError, unprocessable } from "../../domain/errors.ts";
@@ -17,10 +21,12 @@ import { randomId } from "../../domain/ids.ts";
 import { contentTypeOf, extensionFor, MAX_DESCRIPTION, type ProfileImageKind, parseFocus } from "../../domain/media.ts";
 import type { MediaAttachment } from "../../domain/status.ts";
 import { findAccountById } from "../../store/repos/accounts.ts";
+import { insertPending, pendingFileByName } from "../../store/repos/media-pending.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { toMediaAttachment } from "../statuses/hydrate.ts";
 import { MediaFolder } from "./folder.ts";
 import { DEFAULT_LIMITS, type ImageLimits, processAttachment, processProfileImage } from "./images.ts";
+import { MediaPublication } from "./publication.ts";
 
 /** Largest upload the service takes (the HTTP layer refuses larger bodies before this). */
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
@@ -41,6 +47,8 @@ export interface MediaOptions {
   limits?: Partial<ImageLimits>;
   /** Images processed at the same time; more wait their turn (bounds memory and CPU). */
   concurrency?: number;
+  /** Called when image bytes left the database (so its files can be made to forget them). */
+  afterRemoval?: () => void;
 }
 
 export interface StoredFile {
@@ -67,9 +75,11 @@ export class MediaService {
   #sweeping: Promise<number> | undefined;
   #queued: Promise<number> | undefined;
   #queuedFull = false;
+  readonly #afterRemoval: () => void;
 
   constructor(deps: ServiceDeps, options: MediaOptions = {}) {
     this.#deps = deps;
+    this.#afterRemoval = options.afterRemoval ?? (() => {});
     this.folder = new MediaFolder(options.folder ?? join(deps.config.dataDir, "media"));
     this.#limits = { maxBytes: DEFAULT_MAX_BYTES, ...DEFAULT_LIMITS, ...options.limits };
     this.#slots = new Slots(options.concurrency ?? 2);
@@ -81,7 +91,10 @@ export class MediaService {
     });
   }
 
-  /** Re-encodes an upload and records it, unattached, for the viewer. */
+  /**
+   * Re-encodes an upload and records it, unattached, for the viewer. Its files wait in the database
+   * until a post using it is published (see publication.ts).
+   */
   async upload(viewer: Viewer, file: ImageInput, details: MediaDetails = {}): Promise<MediaAttachment> {
     const description = checkDescription(details.description);
     const focus = checkFocus(details.focus) ?? { x: 0, y: 0 };
@@ -106,10 +119,16 @@ export class MediaService {
       created_day: dayOf(this.#deps.clock.now()),
       position: 0,
     };
-    await this.#writeThen([fileName, previewName], [image.original.data, image.preview.data], async () => {
-      await this.#deps.db.insertInto("media_attachments").values(row).execute();
+    await this.#deps.db.transaction().execute(async (tx) => {
+      await tx.insertInto("media_attachments").values(row).execute();
+      await insertPending(tx, row.id, image.original.data, image.preview.data);
     });
     return toMediaAttachment(row);
+  }
+
+  /** For the publishing of one post: writes its pending images when the post is written. */
+  publication(): MediaPublication {
+    return new MediaPublication(this.folder, this.#inFlight, this.#afterRemoval);
   }
 
   /** One of the viewer's uploads that is not attached yet (Mastodon: 404 otherwise). */
@@ -150,6 +169,7 @@ export class MediaService {
       .where("status_id", "is", null)
       .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) throw notFound();
+    this.#afterRemoval();
     await this.folder.remove([row.file_name, row.preview_file_name]).catch(() => {});
   }
 
@@ -218,6 +238,15 @@ export class MediaService {
     return account;
   }
 
+  /** The bytes of a stored or pending file, or undefined (for the export and tests). */
+  async read(name: string): Promise<Buffer | undefined> {
+    const opened = await this.openFile(name);
+    if (!opened) return undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of opened.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks);
+  }
+
   /** Where a stored file is, or undefined for a name that is not one (or no longer exists). */
   async file(name: string): Promise<StoredFile | undefined> {
     const contentType = contentTypeOf(name);
@@ -234,7 +263,11 @@ export class MediaService {
     const contentType = contentTypeOf(name);
     if (!contentType) return undefined;
     const found = await this.folder.locate(name);
-    if (!found) return undefined;
+    if (!found) {
+      // An upload whose post is not published yet: only its author's client knows the name.
+      const pending = await pendingFileByName(this.#deps.db, name);
+      return pending ? { stream: Readable.from([pending]), size: pending.length, contentType } : undefined;
+    }
     let fh: FileHandle;
     try {
       fh = await open(found.path, "r");
@@ -258,6 +291,7 @@ export class MediaService {
       .where("created_day", "<", before);
     if (waiting.length) purge = purge.where("id", "not in", waiting);
     const r = await purge.executeTakeFirst();
+    if (Number(r.numDeletedRows) > 0) this.#afterRemoval();
     const filesRemoved = await this.sweep();
     return { purged: Number(r.numDeletedRows), filesRemoved };
   }
@@ -304,9 +338,11 @@ export class MediaService {
     if (files.length === 0) return 0;
     const db = this.#deps.db;
     if (quick) {
+      // Uploads still pending have no files: they are not counted.
       const media = await db
         .selectFrom("media_attachments")
         .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("id", "not in", db.selectFrom("media_pending").select("media_id"))
         .executeTakeFirstOrThrow();
       const profile = await db
         .selectFrom("accounts")

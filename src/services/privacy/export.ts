@@ -3,14 +3,12 @@
 // account's records are small), image files read one at a time — and never touches the disk or the
 // log. It holds only times Publius already keeps (posts' public times, the account's created day);
 // every tar entry is dated to the account's created day, so nothing records when the export was made.
-import { readFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
 import type { Viewer } from "../../domain/account.ts";
 import { notFound } from "../../domain/errors.ts";
 import { MEDIA_FILE_PATTERN } from "../../domain/media.ts";
 import type { ServiceDeps } from "../deps.ts";
-import type { MediaFolder } from "../media/folder.ts";
 import { TAR_END, type TarEntry, tarEntry } from "./tar.ts";
 
 export interface ExportArchive {
@@ -57,10 +55,15 @@ function slices<T>(items: readonly T[], size = 500): T[][] {
   return out;
 }
 
+/** Where the export reads image files from (the media service). */
+export interface MediaFiles {
+  read(name: string): Promise<Buffer | undefined>;
+}
+
 export class ExportService {
   readonly #deps: ServiceDeps;
-  readonly #media: MediaFolder;
-  constructor(deps: ServiceDeps, media: MediaFolder) {
+  readonly #media: MediaFiles;
+  constructor(deps: ServiceDeps, media: MediaFiles) {
     this.#deps = deps;
     this.#media = media;
   }
@@ -234,14 +237,9 @@ export class ExportService {
       // One file in memory at a time; a file gone since the query (a post deleted meanwhile) is skipped.
       for (const name of files) {
         if (!MEDIA_FILE_PATTERN.test(name)) continue;
-        const found = await folder.locate(name);
-        if (!found) continue;
-        let data: Buffer;
-        try {
-          data = await readFile(found.path);
-        } catch {
-          continue;
-        }
+        // Stored in the media folder, or still in the database (an upload whose post is not out yet).
+        const data = await folder.read(name).catch(() => undefined);
+        if (!data) continue;
         yield* entry(`media/${name}`, data);
       }
       yield TAR_END;

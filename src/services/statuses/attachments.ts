@@ -2,6 +2,7 @@
 // and attaching or swapping them inside the post's own transaction.
 import { unprocessable } from "../../domain/errors.ts";
 import type { Tx } from "../../store/store.ts";
+import type { MediaPublication } from "../media/publication.ts";
 
 /** Images per post, as Mastodon allows. */
 export const MAX_MEDIA = 4;
@@ -18,9 +19,16 @@ export function checkMediaIds(ids: readonly string[] | undefined): string[] {
 
 /**
  * Attaches the author's own unattached uploads to a post, inside the post's transaction. One
- * conditional update: two posts racing for the same upload cannot both get it.
+ * conditional update: two posts racing for the same upload cannot both get it. Images still
+ * pending reach the media folder here, through `publication`, at the time of publishing.
  */
-export async function attachMedia(tx: Tx, accountId: string, statusId: string, ids: readonly string[]): Promise<void> {
+export async function attachMedia(
+  tx: Tx,
+  accountId: string,
+  statusId: string,
+  ids: readonly string[],
+  publication?: MediaPublication,
+): Promise<void> {
   if (ids.length === 0) return;
   const r = await tx
     .updateTable("media_attachments")
@@ -33,6 +41,7 @@ export async function attachMedia(tx: Tx, accountId: string, statusId: string, i
     const message = "An image was not found or is already attached to another post.";
     throw unprocessable(message, { media_ids: message });
   }
+  await publication?.publish(tx, ids);
   await orderMedia(tx, statusId, ids);
 }
 
@@ -58,6 +67,7 @@ export async function replaceMedia(
   statusId: string,
   attached: readonly string[],
   wanted: readonly string[],
+  publication?: MediaPublication,
 ): Promise<void> {
   const keep = new Set(wanted);
   const dropped = attached.filter((m) => !keep.has(m));
@@ -75,6 +85,7 @@ export async function replaceMedia(
     accountId,
     statusId,
     wanted.filter((m) => !had.has(m)),
+    publication,
   );
   await orderMedia(tx, statusId, wanted);
 }

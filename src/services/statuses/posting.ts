@@ -17,6 +17,7 @@ import { visibleTo } from "../../store/repos/visibility.ts";
 import { isUniqueViolation, type Queryable, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
+import { type MediaPublication, withPublication } from "../media/publication.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 import { attachMedia, checkMediaIds, replaceMedia } from "./attachments.ts";
 import { hydrateStatuses } from "./hydrate.ts";
@@ -54,9 +55,11 @@ export class PostingService {
   readonly #notifications: NotificationService;
   /** Per-account posting limits (posts per hour, links in a new account's first posts). */
   readonly limits: PostingLimits;
-  constructor(deps: ServiceDeps, notifications: NotificationService) {
+  readonly #media: { publication(): MediaPublication } | undefined;
+  constructor(deps: ServiceDeps, notifications: NotificationService, media?: { publication(): MediaPublication }) {
     this.#deps = deps;
     this.#notifications = notifications;
+    this.#media = media;
     this.limits = new PostingLimits(deps);
   }
 
@@ -117,87 +120,92 @@ export class PostingService {
     const events: PubliusEvent[] = [];
     const now = at ?? this.#deps.clock.now();
     const id = this.#deps.ids.next(now);
-    const written = this.#deps.db.transaction().execute(async (tx) => {
-      let parent: { id: string; account_id: string } | undefined;
-      if (input.inReplyToId) {
-        parent = await statusSource(tx)
-          .select(["s.id", "s.account_id"])
-          .where("s.id", "=", input.inReplyToId)
-          .where("s.reblog_of_id", "is", null)
-          .where(visibleTo(viewer.accountId))
-          .executeTakeFirst();
-        if (!parent) {
-          throw unprocessable("The post you are replying to has been deleted or is not visible to you.", {
-            inReplyToId: "That post is gone.",
-          });
+    // Pending images are written to the media folder in the transaction, at the time of publishing.
+    const publication = mediaIds.length ? this.#media?.publication() : undefined;
+    const written = withPublication(
+      publication,
+      this.#deps.db.transaction().execute(async (tx) => {
+        let parent: { id: string; account_id: string } | undefined;
+        if (input.inReplyToId) {
+          parent = await statusSource(tx)
+            .select(["s.id", "s.account_id"])
+            .where("s.id", "=", input.inReplyToId)
+            .where("s.reblog_of_id", "is", null)
+            .where(visibleTo(viewer.accountId))
+            .executeTakeFirst();
+          if (!parent) {
+            throw unprocessable("The post you are replying to has been deleted or is not visible to you.", {
+              inReplyToId: "That post is gone.",
+            });
+          }
         }
-      }
-      const text = input.text.trim();
-      const { content, mentionIds, tagNames } = await this.#render(tx, text);
-      await tx
-        .insertInto("statuses")
-        .values({
-          id,
-          account_id: viewer.accountId,
-          in_reply_to_id: parent?.id ?? null,
-          in_reply_to_account_id: parent?.account_id ?? null,
-          reblog_of_id: null,
-          text,
-          content,
-          spoiler_text: (input.spoilerText ?? "").trim(),
-          sensitive: sensitive || (input.spoilerText ?? "").trim() !== "" ? 1 : 0,
-          visibility,
-          language,
-          created_at: now.toISOString(),
-          edited_at: null,
-          replies_count: 0,
-          reblogs_count: 0,
-          favourites_count: 0,
-        })
-        .execute();
-      await this.#link(tx, id, mentionIds, tagNames);
-      await attachMedia(tx, viewer.accountId, id, mediaIds);
-      // The post's row before the account's: the order reposts and deletions lock them in (no deadlock).
-      if (parent) {
+        const text = input.text.trim();
+        const { content, mentionIds, tagNames } = await this.#render(tx, text);
         await tx
-          .updateTable("statuses")
-          .set({ replies_count: sql`replies_count + 1` })
-          .where("id", "=", parent.id)
-          .execute();
-      }
-      await tx
-        .updateTable("accounts")
-        .set({ statuses_count: sql`statuses_count + 1`, last_status_day: dayOf(now) })
-        .where("id", "=", viewer.accountId)
-        .execute();
-      for (const accountId of mentionIds) {
-        const e = await this.#notifications.add(tx, {
-          accountId,
-          fromAccountId: viewer.accountId,
-          type: "mention",
-          statusId: id,
-        });
-        if (e) events.push(e);
-      }
-      if (key) {
-        // A key whose 24 hours are over may name a new post.
-        await tx
-          .deleteFrom("idempotency_keys")
-          .where("account_id", "=", viewer.accountId)
-          .where("key", "=", key)
-          .where("expires_at", "<=", this.#deps.clock.now().toISOString())
-          .execute();
-        await tx
-          .insertInto("idempotency_keys")
+          .insertInto("statuses")
           .values({
+            id,
             account_id: viewer.accountId,
-            key,
-            status_id: id,
-            expires_at: new Date(now.getTime() + IDEMPOTENCY_HOURS * HOUR).toISOString(),
+            in_reply_to_id: parent?.id ?? null,
+            in_reply_to_account_id: parent?.account_id ?? null,
+            reblog_of_id: null,
+            text,
+            content,
+            spoiler_text: (input.spoilerText ?? "").trim(),
+            sensitive: sensitive || (input.spoilerText ?? "").trim() !== "" ? 1 : 0,
+            visibility,
+            language,
+            created_at: now.toISOString(),
+            edited_at: null,
+            replies_count: 0,
+            reblogs_count: 0,
+            favourites_count: 0,
           })
           .execute();
-      }
-    });
+        await this.#link(tx, id, mentionIds, tagNames);
+        await attachMedia(tx, viewer.accountId, id, mediaIds, publication);
+        // The post's row before the account's: the order reposts and deletions lock them in (no deadlock).
+        if (parent) {
+          await tx
+            .updateTable("statuses")
+            .set({ replies_count: sql`replies_count + 1` })
+            .where("id", "=", parent.id)
+            .execute();
+        }
+        await tx
+          .updateTable("accounts")
+          .set({ statuses_count: sql`statuses_count + 1`, last_status_day: dayOf(now) })
+          .where("id", "=", viewer.accountId)
+          .execute();
+        for (const accountId of mentionIds) {
+          const e = await this.#notifications.add(tx, {
+            accountId,
+            fromAccountId: viewer.accountId,
+            type: "mention",
+            statusId: id,
+          });
+          if (e) events.push(e);
+        }
+        if (key) {
+          // A key whose 24 hours are over may name a new post.
+          await tx
+            .deleteFrom("idempotency_keys")
+            .where("account_id", "=", viewer.accountId)
+            .where("key", "=", key)
+            .where("expires_at", "<=", this.#deps.clock.now().toISOString())
+            .execute();
+          await tx
+            .insertInto("idempotency_keys")
+            .values({
+              account_id: viewer.accountId,
+              key,
+              status_id: id,
+              expires_at: new Date(now.getTime() + IDEMPOTENCY_HOURS * HOUR).toISOString(),
+            })
+            .execute();
+        }
+      }),
+    );
     const raced = await written.then(
       () => undefined,
       async (e: unknown) => {
@@ -287,80 +295,84 @@ export class PostingService {
     const spoiler = (change.spoilerText ?? "").trim();
     const sensitive = change.sensitive || spoiler !== "" ? 1 : 0;
     const events: PubliusEvent[] = [];
-    await this.#deps.db.transaction().execute(async (tx) => {
-      // Hold the post (PostgreSQL) and read it again: an edit racing this one (a double submit) waits
-      // and then finds the history begun, and a deletion racing it makes this a 404.
-      let held = tx.selectFrom("statuses").selectAll().where("id", "=", statusId);
-      if (this.#deps.dialect === "postgres") held = held.forUpdate();
-      const original = await held.executeTakeFirst();
-      if (!original) throw notFound();
-      const edits = await tx
-        .selectFrom("status_edits")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("status_id", "=", statusId)
-        .executeTakeFirstOrThrow();
-      if (Number(edits.n) === 0) {
-        // The original becomes the first version in the history.
+    const publication = mediaIds?.length ? this.#media?.publication() : undefined;
+    await withPublication(
+      publication,
+      this.#deps.db.transaction().execute(async (tx) => {
+        // Hold the post (PostgreSQL) and read it again: an edit racing this one (a double submit) waits
+        // and then finds the history begun, and a deletion racing it makes this a 404.
+        let held = tx.selectFrom("statuses").selectAll().where("id", "=", statusId);
+        if (this.#deps.dialect === "postgres") held = held.forUpdate();
+        const original = await held.executeTakeFirst();
+        if (!original) throw notFound();
+        const edits = await tx
+          .selectFrom("status_edits")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("status_id", "=", statusId)
+          .executeTakeFirstOrThrow();
+        if (Number(edits.n) === 0) {
+          // The original becomes the first version in the history.
+          await tx
+            .insertInto("status_edits")
+            .values({
+              status_id: statusId,
+              text: original.text,
+              content: original.content,
+              spoiler_text: original.spoiler_text,
+              sensitive: original.sensitive,
+              created_at: original.created_at,
+            })
+            .execute();
+        }
+        const before = new Set(
+          (await tx.selectFrom("mentions").select("account_id").where("status_id", "=", statusId).execute()).map(
+            (m) => m.account_id,
+          ),
+        );
+        const { content, mentionIds, tagNames } = await this.#render(tx, text);
+        await tx
+          .updateTable("statuses")
+          .set({
+            text,
+            content,
+            spoiler_text: spoiler,
+            sensitive,
+            language: change.language === undefined ? original.language : normaliseLanguage(change.language),
+            edited_at: now,
+          })
+          .where("id", "=", statusId)
+          .execute();
         await tx
           .insertInto("status_edits")
-          .values({
-            status_id: statusId,
-            text: original.text,
-            content: original.content,
-            spoiler_text: original.spoiler_text,
-            sensitive: original.sensitive,
-            created_at: original.created_at,
-          })
+          .values({ status_id: statusId, text, content, spoiler_text: spoiler, sensitive, created_at: now })
           .execute();
-      }
-      const before = new Set(
-        (await tx.selectFrom("mentions").select("account_id").where("status_id", "=", statusId).execute()).map(
-          (m) => m.account_id,
-        ),
-      );
-      const { content, mentionIds, tagNames } = await this.#render(tx, text);
-      await tx
-        .updateTable("statuses")
-        .set({
-          text,
-          content,
-          spoiler_text: spoiler,
-          sensitive,
-          language: change.language === undefined ? original.language : normaliseLanguage(change.language),
-          edited_at: now,
-        })
-        .where("id", "=", statusId)
-        .execute();
-      await tx
-        .insertInto("status_edits")
-        .values({ status_id: statusId, text, content, spoiler_text: spoiler, sensitive, created_at: now })
-        .execute();
-      await tx.deleteFrom("mentions").where("status_id", "=", statusId).execute();
-      await tx.deleteFrom("status_tags").where("status_id", "=", statusId).execute();
-      await this.#link(tx, statusId, mentionIds, tagNames);
-      if (mediaIds) await replaceMedia(tx, viewer.accountId, statusId, attached, mediaIds);
-      for (const accountId of mentionIds) {
-        if (before.has(accountId)) continue; // only people newly mentioned are told
-        const e = await this.#notifications.add(tx, {
-          accountId,
-          fromAccountId: viewer.accountId,
-          type: "mention",
-          statusId,
-        });
-        if (e) events.push(e);
-      }
-      // Those no longer mentioned lose the notification too (as in Mastodon): it would point at a
-      // post that no longer names them, and that a followers-only post may no longer show them.
-      for (const accountId of before) {
-        if (mentionIds.includes(accountId)) continue;
-        await this.#notifications.retract(tx, {
-          accountId,
-          fromAccountId: viewer.accountId,
-          type: "mention",
-          statusId,
-        });
-      }
-    });
+        await tx.deleteFrom("mentions").where("status_id", "=", statusId).execute();
+        await tx.deleteFrom("status_tags").where("status_id", "=", statusId).execute();
+        await this.#link(tx, statusId, mentionIds, tagNames);
+        if (mediaIds) await replaceMedia(tx, viewer.accountId, statusId, attached, mediaIds, publication);
+        for (const accountId of mentionIds) {
+          if (before.has(accountId)) continue; // only people newly mentioned are told
+          const e = await this.#notifications.add(tx, {
+            accountId,
+            fromAccountId: viewer.accountId,
+            type: "mention",
+            statusId,
+          });
+          if (e) events.push(e);
+        }
+        // Those no longer mentioned lose the notification too (as in Mastodon): it would point at a
+        // post that no longer names them, and that a followers-only post may no longer show them.
+        for (const accountId of before) {
+          if (mentionIds.includes(accountId)) continue;
+          await this.#notifications.retract(tx, {
+            accountId,
+            fromAccountId: viewer.accountId,
+            type: "mention",
+            statusId,
+          });
+        }
+      }),
+    );
     this.#deps.events.publish({ type: "status.updated", statusId, authorId: viewer.accountId });
     for (const e of events) this.#deps.events.publish(e);
     return this.#own(viewer, statusId);

@@ -7,6 +7,7 @@ import { migration005 } from "./005-media-position.ts";
 import { migration006 } from "./006-canary.ts";
 import { migration007 } from "./007-search-words.ts";
 import { migration008 } from "./008-legal-hardening.ts";
+import { migration010 } from "./010-forget.ts";
 import type { Migration } from "./migration.ts";
 
 export const migrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration010,
 ];

@@ -17,7 +17,7 @@ import type {
   StaffSecondFactorsTable,
   StaffUsedCodesTable,
 } from "./legal.ts";
-import type { MediaAttachmentsTable } from "./media.ts";
+import type { MediaAttachmentsTable, MediaPendingTable } from "./media.ts";
 import type { ModerationActionsTable, ReportsTable } from "./moderation.ts";
 import type { MarkersTable, NotificationsTable } from "./notifications.ts";
 import type { OAuthAppsTable, OAuthCodesTable, OAuthTokensTable } from "./oauth.ts";
@@ -58,6 +58,7 @@ export interface Database {
   status_pins: AccountStatusEdgeTable;
   markers: MarkersTable;
   media_attachments: MediaAttachmentsTable;
+  media_pending: MediaPendingTable;
   scheduled_statuses: ScheduledStatusesTable;
   legal_demands: LegalDemandsTable;
   legal_demand_targets: LegalDemandTargetsTable;

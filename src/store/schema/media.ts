@@ -20,3 +20,10 @@ export interface MediaAttachmentsTable {
   /** Order within the post. */
   position: Generated<number>;
 }
+
+/** The files of an upload whose post is not published yet (migration 010): no file, so no file time. */
+export interface MediaPendingTable {
+  media_id: string;
+  original: Uint8Array;
+  preview: Uint8Array;
+}
