@@ -118,6 +118,7 @@ export function readLimited(
       payload.removeListener("aborted", onAborted);
       if (error) {
         // Fastify closes the connection after this answer: the rest of the body is never read.
+        payload.pause();
         chunks.length = 0;
         release();
         reject(error);
@@ -258,7 +259,10 @@ export function parseMultipart(body: Buffer, contentType: string | undefined, li
 }
 
 /** Fields as a record (a name given twice becomes a list), files through `asValue`. */
-export function multipartRecord(parsed: MultipartBody, asValue: (f: MultipartFile) => unknown): Record<string, unknown> {
+export function multipartRecord(
+  parsed: MultipartBody,
+  asValue: (f: MultipartFile) => unknown,
+): Record<string, unknown> {
   const body: Record<string, unknown> = Object.create(null);
   const put = (key: string, value: unknown) => {
     const prev = body[key];
@@ -297,12 +301,8 @@ export function installMultipart(
     const declared = length === undefined ? undefined : Number(length);
     const contentType = request.headers["content-type"];
     boundaryOf(contentType); // refused before reading
-    const read = readLimited(
-      payload,
-      Number.isSafeInteger(declared) ? declared : undefined,
-      limit,
-      budget,
-      () => tooLarge(limits.files ? limits.fileBytes : FIELD_BYTES),
+    const read = readLimited(payload, Number.isSafeInteger(declared) ? declared : undefined, limit, budget, () =>
+      tooLarge(limits.files ? limits.fileBytes : FIELD_BYTES),
     );
     request.uploadReservation = read.release;
     const body = await read.body;

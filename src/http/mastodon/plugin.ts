@@ -103,7 +103,11 @@ export async function registerMastodonApi(
         const rule = request.routeOptions.config.upload;
         if (!rule) return { files: 0, fileBytes: 0 };
         if (rule.scope) requireUser(request, rule.scope);
-        return { files: rule.files, fileBytes: MAX_UPLOAD_BYTES, tooLarge: () => new PubliusError(413, "File is too large") };
+        return {
+          files: rule.files,
+          fileBytes: MAX_UPLOAD_BYTES,
+          tooLarge: () => new PubliusError(413, "File is too large"),
+        };
       },
       (f): UploadedFile => ({ kind: "file", filename: f.filename, mimetype: f.mimetype, data: f.data }),
     );
