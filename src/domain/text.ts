@@ -137,7 +137,7 @@ export function withHonestHost(link: string): string {
   const m = /^((?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^/?#@\s]*@)?)([^/?#:\s]+)/i.exec(link);
   if (!m) return link;
   const [, before = "", host = ""] = m;
-  if (/^[\x00-\x7f]*$/.test(host) || scriptsOf(host).size <= 1) return link;
+  if (!/[^\p{ASCII}]/u.test(host) || scriptsOf(host).size <= 1) return link;
   const ascii = domainToASCII(host);
   return ascii ? `${before}${ascii}${link.slice(before.length + host.length)}` : link;
 }
@@ -162,13 +162,11 @@ function renderInline(text: string, links: RenderLinks): string {
       case "text":
         out += escapeHtml(t.value).replace(/\n/g, "<br />");
         break;
-      case "url":
-        {
-          const shown = withHonestHost(t.value);
-          out += `<a href="${escapeHtml(shown)}" rel="${LINK_REL}" target="_blank">${escapeHtml(shown)}</a>`;
-          break;
-        }
+      case "url": {
+        const shown = withHonestHost(t.value);
+        out += `<a href="${escapeHtml(shown)}" rel="${LINK_REL}" target="_blank">${escapeHtml(shown)}</a>`;
         break;
+      }
       case "mention": {
         const url = t.value.indexOf("@", 1) === -1 ? links.profileUrl(t.handle.toLowerCase()) : undefined;
         out += url
