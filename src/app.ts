@@ -6,13 +6,14 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
-import { PubliusError } from "./domain/errors.ts";
 import { installErrorHandler } from "./http/errors.ts";
-import { hasEncodedNul, parseFormBody } from "./http/form-body.ts";
+import { parseFormBody } from "./http/form-body.ts";
 import { createLogger, type Logger } from "./http/logging.ts";
-import { registerMastodonApi } from "./http/mastodon/plugin.ts";
+import { MAX_UPLOAD_BYTES, registerMastodonApi } from "./http/mastodon/plugin.ts";
 import { mastodonRoutes } from "./http/mastodon/routes.ts";
 import { mediaFileRoutes } from "./http/media-files.ts";
+import { FIELD_BYTES, UploadBudget } from "./http/multipart.ts";
+import { installNulRule } from "./http/nul.ts";
 import { installOnionRewriting } from "./http/origin.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
 import { legalConsole } from "./http/staff/legal-plugin.ts";
@@ -35,6 +36,9 @@ import { transparencyRoutes } from "./http/web/transparency.ts";
 /** Largest accepted body for forms and JSON (media uploads get their own limit). */
 export const BODY_LIMIT = 64 * 1024;
 
+/** Upload bytes buffered at once across the server (raised to fit the largest legal document). */
+export const UPLOAD_BUDGET_BYTES = 64 * 1024 * 1024;
+
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "img-src 'self' data:",
@@ -52,6 +56,10 @@ export interface BuildOptions {
   logger?: Logger;
   /** Shared by every limit in the app; tests pass their own to inspect it. */
   limiter?: RateLimiter;
+  /** The budget of upload bytes held in memory at once; tests pass a small one. */
+  uploads?: UploadBudget;
+  /** Told of every route as it is registered (the fuzz test enumerates them this way). */
+  onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -66,6 +74,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     // Request ids must not be derived from anything the client sends.
     genReqId: () => "",
   });
+
+  const { onRoute } = options;
+  if (onRoute) app.addHook("onRoute", (route) => onRoute({ method: route.method, url: route.url }));
 
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT, parser: parseFormBody });
@@ -83,8 +94,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     reply.header("cross-origin-opener-policy", "same-origin");
     reply.header("cross-origin-resource-policy", "same-origin");
     reply.header("permissions-policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
-    if (hasEncodedNul(request.url)) throw new PubliusError(400, "That address is not valid.");
   });
+  installNulRule(app);
 
   installOnionRewriting(app, ctx.config);
 
@@ -123,6 +134,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // One limiter for the whole app: the API's limits and the per-address ones routes add.
   const limiter = options.limiter ?? new RateLimiter(ctx.clock);
   app.decorate("rateLimiter", limiter);
+  // Upload bodies held in memory at once, server-wide: room for a few of the largest at a time.
+  const uploads =
+    options.uploads ??
+    new UploadBudget(
+      Math.max(UPLOAD_BUDGET_BYTES, 2 * (ctx.config.legal.maxDocumentBytes + FIELD_BYTES), 4 * MAX_UPLOAD_BYTES),
+    );
 
   // Root level, so the 404 page knows who is signed in too.
   installWebRequestHooks(app, ctx);
@@ -141,10 +158,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     legalPublicRoutes(web, ctx);
     legalPageRoutes(web, ctx);
     transparencyRoutes(web, ctx);
-    await legalConsole(web, ctx);
+    await legalConsole(web, ctx, uploads);
   });
 
-  await registerMastodonApi(app, ctx, limiter, (api) => mastodonRoutes(api, ctx));
+  await registerMastodonApi(app, ctx, limiter, uploads, (api) => mastodonRoutes(api, ctx));
 
   return app;
 }

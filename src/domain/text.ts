@@ -1,5 +1,6 @@
 // Post text: splitting into tokens (links, mentions, hashtags), counting as Mastodon counts, and
 // rendering to HTML in which every user-supplied character is escaped.
+import { domainToASCII } from "node:url";
 import * as linkify from "linkifyjs";
 
 export const MAX_STATUS_CHARS = 500;
@@ -109,6 +110,38 @@ export interface RenderLinks {
 
 export const LINK_REL = "nofollow noopener noreferrer ugc";
 
+/** Scripts that legitimately share one name (Japanese, Chinese, Korean writing mixes these). */
+const CJK = new Set(["Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"]);
+const SCRIPTS = ["Latin", "Cyrillic", "Greek", "Armenian", "Hebrew", "Arabic", "Georgian", "Cherokee", ...CJK].map(
+  (name) => ({ name, re: new RegExp(`\\p{Script=${name}}`, "u") }),
+);
+
+/** The scripts of a host's letters; CJK scripts count as one, and count Latin in with them. */
+function scriptsOf(host: string): Set<string> {
+  const found = new Set<string>();
+  for (const ch of host) {
+    if (!/\p{L}/u.test(ch)) continue;
+    const script = SCRIPTS.find((s) => s.re.test(ch))?.name ?? "Other";
+    found.add(CJK.has(script) ? "CJK" : script);
+  }
+  if (found.has("CJK")) found.delete("Latin");
+  return found;
+}
+
+/**
+ * A link as typed, with its host in punycode when the host mixes scripts (a Cyrillic "а" among Latin
+ * letters, a Cyrillic name under .com): such a host is made to look like another, so the reader
+ * sees the form that cannot be mistaken. Hosts written in one script are shown as written.
+ */
+export function withHonestHost(link: string): string {
+  const m = /^((?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^/?#@\s]*@)?)([^/?#:\s]+)/i.exec(link);
+  if (!m) return link;
+  const [, before = "", host = ""] = m;
+  if (!/[^\p{ASCII}]/u.test(host) || scriptsOf(host).size <= 1) return link;
+  const ascii = domainToASCII(host);
+  return ascii ? `${before}${ascii}${link.slice(before.length + host.length)}` : link;
+}
+
 /**
  * Renders post text to HTML as Mastodon sends it: paragraphs on blank lines, <br /> on single line
  * breaks, links, mention and hashtag anchors. Everything the author typed is escaped.
@@ -129,9 +162,11 @@ function renderInline(text: string, links: RenderLinks): string {
       case "text":
         out += escapeHtml(t.value).replace(/\n/g, "<br />");
         break;
-      case "url":
-        out += `<a href="${escapeHtml(t.value)}" rel="${LINK_REL}" target="_blank">${escapeHtml(t.value)}</a>`;
+      case "url": {
+        const shown = withHonestHost(t.value);
+        out += `<a href="${escapeHtml(shown)}" rel="${LINK_REL}" target="_blank">${escapeHtml(shown)}</a>`;
         break;
+      }
       case "mention": {
         const url = t.value.indexOf("@", 1) === -1 ? links.profileUrl(t.handle.toLowerCase()) : undefined;
         out += url

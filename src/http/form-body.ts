@@ -1,6 +1,6 @@
 // Form bodies (application/x-www-form-urlencoded), parsed strictly. The usual parser keeps a broken
-// percent-escape or a NUL as text; such a body is malformed, so it is refused with 400 before any
-// handler sees it (PostgreSQL would refuse a NUL in text with a server error).
+// percent-escape as text; such a body is malformed, so it is refused with 400 before any handler
+// sees it. A NUL is refused for every kind of body by one rule (http/nul.ts).
 import { PubliusError } from "../domain/errors.ts";
 
 const MALFORMED = "The form could not be read: it is not correctly encoded.";
@@ -12,7 +12,6 @@ function decode(part: string): string {
   } catch {
     throw new PubliusError(400, MALFORMED);
   }
-  if (value.includes("\0")) throw new PubliusError(400, MALFORMED);
   return value;
 }
 
@@ -28,9 +27,4 @@ export function parseFormBody(body: string): Record<string, string | string[]> {
     out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
   }
   return out;
-}
-
-/** True when the address carries an encoded NUL, which no page or id can contain. */
-export function hasEncodedNul(url: string): boolean {
-  return /%00/.test(url);
 }

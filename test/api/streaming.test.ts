@@ -6,6 +6,11 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { createStreamingAPIClient } from "masto";
 import WS from "ws";
+import {
+  MAX_STREAMS_PER_TOKEN,
+  MAX_SUBSCRIPTIONS_PER_CONNECTION,
+  MAX_TAG_LENGTH,
+} from "../../src/http/mastodon/streaming.ts";
 import { type ApiSite, type ApiUser, multipart, openApiSite, userToken } from "../helpers/api.ts";
 import { markedPng } from "../helpers/images.ts";
 
@@ -381,6 +386,68 @@ describe("WebSocket", () => {
     send("not json" as unknown as Json);
     await inbox.waitFor((m) => m.error === "Unknown stream type", "unknown stream");
     await inbox.waitFor((m) => m.error === "Missing tag name parameter", "missing tag");
+  });
+
+  test("a connection holds at most 50 subscriptions and tags are bounded: over a cap the answer is an error frame", async () => {
+    const alice = await site.user("alice");
+    const { inbox, send } = await wsClient(alice);
+    for (let i = 0; i < MAX_SUBSCRIPTIONS_PER_CONNECTION; i++)
+      send({ type: "subscribe", stream: "hashtag", tag: `t${i}` });
+    send({ type: "subscribe", stream: "hashtag", tag: "one-too-many" });
+    const e = await inbox.waitFor((m) => "error" in m, "the cap's error frame");
+    assert.deepEqual(e, { status: 429, error: "Too many subscriptions on this connection (at most 50)" });
+    const tags = (await site.ctx.services.streaming.hub.activeChannels()).filter((c) => c.startsWith("hashtag:"));
+    assert.equal(tags.length, MAX_SUBSCRIPTIONS_PER_CONNECTION);
+    // Subscribing again to one it has is no new subscription; unsubscribing makes room.
+    send({ type: "subscribe", stream: "hashtag", tag: "t0" });
+    send({ type: "unsubscribe", stream: "hashtag", tag: "t1" });
+    send({ type: "subscribe", stream: "hashtag", tag: "now-there-is-room" });
+    await channelActive(`hashtag:${alice.account.id}:now-there-is-room`);
+    assert.equal(inbox.items.filter((m) => "error" in m).length, 1);
+
+    const long = "x".repeat(MAX_TAG_LENGTH + 1);
+    const other = await wsClient(alice);
+    other.send({ type: "subscribe", stream: "hashtag", tag: long });
+    const tooLong = await other.inbox.waitFor((m) => "error" in m, "the tag's error frame");
+    assert.deepEqual(tooLong, { status: 422, error: "Tag name is too long (at most 100 characters)" });
+    const sse = await fetch(`http://${origin}/api/v1/streaming/hashtag?tag=${long}`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
+    assert.equal(sse.status, 422);
+  });
+
+  test("a token holds at most 16 open streams; the next is refused with 429 until one closes", async () => {
+    const alice = await site.user("alice");
+    const open: Awaited<ReturnType<typeof wsClient>>[] = [];
+    for (let i = 0; i < MAX_STREAMS_PER_TOKEN; i++) open.push(await wsClient(alice));
+    const refused = async () => {
+      const ws = new WS(`ws://${origin}/api/v1/streaming`, [alice.token]);
+      return new Promise<number>((resolve, reject) => {
+        ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once("open", () => reject(new Error("opened")));
+        ws.once("error", () => {});
+      });
+    };
+    assert.equal(await refused(), 429);
+    const sse = await fetch(`http://${origin}/api/v1/streaming/public`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+    });
+    assert.equal(sse.status, 429);
+    assert.match(((await sse.json()) as { error: string }).error, /Too many open streams for this access token/);
+    const bob = await site.user("bob");
+    await wsClient(bob); // another token is not affected
+    const closed = new Promise((r) => open[0]?.ws.once("close", r));
+    open[0]?.ws.close();
+    await closed;
+    for (let i = 0; i < 100; i++) {
+      try {
+        await wsClient(alice);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    assert.fail("a stream closed, but no new one could open");
   });
 
   test("masto.js streams the user timeline", async () => {

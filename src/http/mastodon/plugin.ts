@@ -1,12 +1,12 @@
 // The Mastodon client API: body parsing (JSON, form, multipart), bearer-token authentication with
 // scopes, rate-limit headers, Link headers for paging, and the routes.
-import fastifyMultipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../context.ts";
 import type { Viewer } from "../../domain/account.ts";
 import { PubliusError } from "../../domain/errors.ts";
 import { hasScope } from "../../domain/scopes.ts";
 import type { Authenticated } from "../../services/oauth/oauth.ts";
+import { installMultipart, type UploadBudget } from "../multipart.ts";
 import { type Limit, type RateLimiter, setRateLimitHeaders } from "../rate-limit.ts";
 import type { UploadedFile } from "./params.ts";
 
@@ -73,13 +73,10 @@ export async function registerMastodonApi(
   app: FastifyInstance,
   ctx: AppContext,
   limiter: RateLimiter,
+  uploads: UploadBudget,
   routes: (api: FastifyInstance) => void,
 ): Promise<void> {
   await app.register(async (api) => {
-    await api.register(fastifyMultipart, {
-      limits: { fileSize: MAX_UPLOAD_BYTES, files: 4, fields: 100, fieldSize: 64 * 1024, parts: 110 },
-    });
-
     api.decorateRequest("api", undefined);
 
     api.addHook("onRequest", async (request, reply) => {
@@ -97,33 +94,23 @@ export async function registerMastodonApi(
     });
 
     // Multipart bodies become plain objects, files as UploadedFile; nothing touches the disk here.
-    api.addHook("preValidation", async (request) => {
-      if (!request.isMultipart()) return;
-      const body: Record<string, unknown> = {};
-      const put = (key: string, value: unknown) => {
-        const prev = body[key];
-        if (prev === undefined) body[key] = value;
-        else body[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
-      };
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === "file") {
-            const data = await part.toBuffer();
-            const f: UploadedFile = { kind: "file", filename: part.filename, mimetype: part.mimetype, data };
-            put(part.fieldname, f);
-          } else {
-            put(part.fieldname, typeof part.value === "string" ? part.value : String(part.value));
-          }
-        }
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code === "FST_REQ_FILE_TOO_LARGE") throw new PubliusError(413, "File is too large");
-        if (code?.startsWith("FST_"))
-          throw new PubliusError(422, "The multipart body is malformed or has too many parts");
-        throw e;
-      }
-      request.body = body;
-    });
+    // Only routes with an upload rule take files, and only from a token that may use the route:
+    // anyone else is refused before the body is read. Other routes take small field-only bodies.
+    installMultipart(
+      api,
+      uploads,
+      async (request) => {
+        const rule = request.routeOptions.config.upload;
+        if (!rule) return { files: 0, fileBytes: 0 };
+        if (rule.scope) requireUser(request, rule.scope);
+        return {
+          files: rule.files,
+          fileBytes: MAX_UPLOAD_BYTES,
+          tooLarge: () => new PubliusError(413, "File is too large"),
+        };
+      },
+      (f): UploadedFile => ({ kind: "file", filename: f.filename, mimetype: f.mimetype, data: f.data }),
+    );
 
     routes(api);
   });

@@ -27,6 +27,14 @@ const WS_PING_MS = 30_000;
 const REAUTH_MS = 60_000;
 /** After a close frame at shutdown, how long a client gets to answer before it is cut off. */
 const CLOSE_GRACE_MS = 2_000;
+/**
+ * Each subscription costs memory and a hub channel, so a connection holds a bounded number, a token
+ * a bounded number of open streams, and a tag a bounded length (no hashtag in a post is longer).
+ * Real clients use a handful: the user stream, a public one, a few hashtags and lists.
+ */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
+export const MAX_STREAMS_PER_TOKEN = 16;
+export const MAX_TAG_LENGTH = 100;
 
 interface StreamParams {
   tag?: string | undefined;
@@ -82,6 +90,8 @@ export function resolveStream(name: string, params: StreamParams, auth: Authenti
     case "hashtag:local": {
       const tag = params.tag?.replace(/^#/, "");
       if (!tag) return { status: 400, error: "Missing tag name parameter" };
+      if (tag.length > MAX_TAG_LENGTH)
+        return { status: 422, error: `Tag name is too long (at most ${MAX_TAG_LENGTH} characters)` };
       return {
         key: `${name}\n${normalizeTag(tag)}`,
         label: [name, params.tag as string],
@@ -123,6 +133,12 @@ class StreamSession {
     const stream = resolveStream(name, params, this.#auth);
     if ("error" in stream) return stream;
     if (this.#subscriptions.has(stream.key)) return undefined;
+    if (this.#subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+      return {
+        status: 429,
+        error: `Too many subscriptions on this connection (at most ${MAX_SUBSCRIPTIONS_PER_CONNECTION})`,
+      };
+    }
     // A stream of two channels (user: home and notifications) may hear of one deletion twice.
     const deleted: string[] = [];
     const listener: StreamListener = (message) => {
@@ -199,6 +215,23 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
   const tokens = new WeakMap<FastifyRequest, string>();
   /** How to end each open connection, for shutdown. */
   const open = new Set<() => void>();
+  /** Open streams (WebSocket or SSE) per token id, against MAX_STREAMS_PER_TOKEN. */
+  const perToken = new Map<string, number>();
+  const tooManyStreams = (auth: Authenticated) => (perToken.get(auth.token.id) ?? 0) >= MAX_STREAMS_PER_TOKEN;
+  const TOO_MANY_STREAMS = `Too many open streams for this access token (at most ${MAX_STREAMS_PER_TOKEN})`;
+  /** Counts a stream for its token; the function given back uncounts it (once). */
+  const countStream = (auth: Authenticated) => {
+    const id = auth.token.id;
+    perToken.set(id, (perToken.get(id) ?? 0) + 1);
+    let counted = true;
+    return () => {
+      if (!counted) return;
+      counted = false;
+      const left = (perToken.get(id) ?? 1) - 1;
+      if (left <= 0) perToken.delete(id);
+      else perToken.set(id, left);
+    };
+  };
 
   // A message is rendered once per origin (public or onion) however many connections receive it.
   const rendered = new Map<string, WeakMap<StreamMessage, { event: string; payload: string }>>();
@@ -232,6 +265,8 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
     if (!token) throw new PubliusError(401, "Missing access token");
     const auth = request.api ?? (await ctx.services.oauth.authenticate(token));
     if (!auth) throw new PubliusError(401, "Invalid access token");
+    // Refused before the upgrade, so the client sees a plain 429.
+    if (tooManyStreams(auth)) throw new PubliusError(429, TOO_MANY_STREAMS);
     request.api = auth;
     tokens.set(request, token);
   };
@@ -271,6 +306,13 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
       { websocket: true, preValidation: authenticate },
       (socket: WebSocket, request: FastifyRequest) => {
         const auth = request.api as Authenticated;
+        // Several upgrades of one token may have passed the check together: the count decides.
+        if (tooManyStreams(auth)) {
+          socket.send(JSON.stringify({ status: 429, error: TOO_MANY_STREAMS }));
+          socket.close(1008, "Too many open streams for this access token");
+          return;
+        }
+        const uncount = countStream(auth);
         const render = renderFor(requestOrigin(ctx.config, request));
         const session = new StreamSession(hub, auth, render, (stream, event, payload) => {
           if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ stream, event, payload }));
@@ -297,6 +339,7 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
         const stopWatching = watchToken(request, end);
         open.add(end);
         socket.on("close", () => {
+          uncount();
           open.delete(end);
           clearInterval(ping);
           stopWatching();
@@ -334,6 +377,8 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
         const name = streamFor(params);
         const checked = resolveStream(name, params, auth);
         if ("error" in checked) throw new PubliusError(checked.status, checked.error);
+        if (tooManyStreams(auth)) throw new PubliusError(429, TOO_MANY_STREAMS);
+        const uncount = countStream(auth);
 
         reply.hijack();
         const raw = reply.raw;
@@ -363,6 +408,7 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
         const stopWatching = watchToken(request, end);
         open.add(end);
         raw.on("close", () => {
+          uncount();
           open.delete(end);
           clearInterval(heartbeat);
           stopWatching();

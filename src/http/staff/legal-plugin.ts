@@ -2,13 +2,12 @@
 // and court documents) are parsed only here, and every route but the second-factor pages finds the
 // LegalActor ready. The services check the actor again; this only turns "no second factor" into a
 // redirect to its page for GET requests.
-import fastifyMultipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AppContext } from "../../context.ts";
-import { PubliusError } from "../../domain/errors.ts";
 import { type LegalActor, SecondFactorRequired } from "../../services/legal/access.ts";
 import { documentTooLarge } from "../../services/legal/files.ts";
-import { signedIn } from "../web/request.ts";
+import { installMultipart, type UploadBudget } from "../multipart.ts";
+import { SESSION_COOKIE, signedIn } from "../web/request.ts";
 import { legalAccessRoutes } from "./legal-access.ts";
 import { legalAuditRoutes } from "./legal-audit.ts";
 import { legalCanaryRoutes } from "./legal-canary.ts";
@@ -46,47 +45,24 @@ export function listField(body: unknown, name: string): string[] {
   return [];
 }
 
-export async function legalConsole(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function legalConsole(app: FastifyInstance, ctx: AppContext, uploads: UploadBudget): Promise<void> {
   await app.register(async (legal) => {
     const limit = ctx.config.legal.maxDocumentBytes;
-    await legal.register(fastifyMultipart, {
-      limits: { fileSize: limit, files: 1, fields: 100, fieldSize: 64 * 1024, parts: 101 },
-    });
     legal.decorateRequest("legalActor", undefined);
 
-    // Before the root hook checks the CSRF token, which multipart bodies carry as a field.
-    legal.addHook("preValidation", async (request) => {
-      if (!request.isMultipart()) return;
-      const body: Record<string, unknown> = Object.create(null);
-      const put = (key: string, value: unknown) => {
-        const prev = body[key];
-        if (prev === undefined) body[key] = value;
-        else body[key] = Array.isArray(prev) ? [...prev, value] : [prev, value];
-      };
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === "file") {
-            const data = await part.toBuffer();
-            // An empty file input still sends a part: treat it as no file.
-            if (data.length > 0 || part.filename) {
-              if (data.length > 0)
-                put(part.fieldname, { kind: "document", filename: part.filename, data } satisfies UploadedDocument);
-            }
-          } else {
-            const value = typeof part.value === "string" ? part.value : String(part.value);
-            if (value.includes("\0"))
-              throw new PubliusError(400, "The form could not be read: it is not correctly encoded.");
-            put(part.fieldname, value);
-          }
-        }
-      } catch (e) {
-        const code = (e as { code?: string }).code;
-        if (code === "FST_REQ_FILE_TOO_LARGE") throw documentTooLarge(limit);
-        if (code?.startsWith("FST_")) throw new PubliusError(422, "The form is malformed or has too many parts.");
-        throw e;
-      }
-      request.body = body;
-    });
+    // Multipart bodies (the intake form and court orders) come only from legal staff with a second
+    // factor: the session and the role are checked before a byte of the body is read. The parsed
+    // fields are there before the root hook checks the CSRF token, which they carry.
+    installMultipart(
+      legal,
+      uploads,
+      async (request) => {
+        request.auth = await ctx.services.sessions.resolve(request.cookies[SESSION_COOKIE]);
+        request.legalActor = ctx.services.legal.access.forSession(signedIn(request));
+        return { files: 1, fileBytes: limit, tooLarge: () => documentTooLarge(limit) };
+      },
+      (f): UploadedDocument => ({ kind: "document", filename: f.filename, data: f.data }),
+    );
 
     legal.addHook("preHandler", async (request, reply) => {
       if (request.url.startsWith("/staff/legal/second-factor")) return;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
 import type { Viewer } from "../../domain/account.ts";
 import { PubliusError } from "../../domain/errors.ts";
+import { withoutBidiControls } from "../../present/web/format.ts";
 import { html } from "../../present/web/html.ts";
 import { connectionsPage, followRequestsPage, profileHeader, profilePage } from "../../present/web/profile.ts";
 import { reportPage } from "../../present/web/thread.ts";
@@ -24,8 +25,12 @@ export function profileRoutes(app: FastifyInstance, ctx: AppContext): void {
     const statuses = hidden
       ? []
       : await timelines.profile(viewer ?? null, account.id, pageFrom(request.query), { excludeReplies: !withReplies });
-    return sendPage(ctx, request, reply, `${account.displayName || account.handle} (@${account.handle})`, (pc) =>
-      profilePage(pc, { account, rel, statuses, hidden, withReplies }),
+    return sendPage(
+      ctx,
+      request,
+      reply,
+      `${withoutBidiControls(account.displayName) || account.handle} (@${account.handle})`,
+      (pc) => profilePage(pc, { account, rel, statuses, hidden, withReplies }),
     );
   });
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { notFound, PubliusError } from "../../domain/errors.ts";
 import { composePage, defaultCompose, editPage } from "../../present/web/compose.ts";
+import { withoutBidiControls } from "../../present/web/format.ts";
 import { html } from "../../present/web/html.ts";
 import { permalink, statusCard } from "../../present/web/status.ts";
 import { confirmDeletePage, historyPage, reportPage, threadPage } from "../../present/web/thread.ts";
@@ -91,7 +92,7 @@ export function statusRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (status.account.handle.toLowerCase() !== request.params.handle.toLowerCase()) throw notFound();
     if (status.reblog) return reply.redirect(permalink(status.reblog), 303);
     const { ancestors, descendants } = await timelines.context(viewer, status.id);
-    const title = `${status.account.displayName || status.account.handle}: “${status.spoilerText || status.text.slice(0, 40)}”`;
+    const title = `${withoutBidiControls(status.account.displayName) || status.account.handle}: “${status.spoilerText || status.text.slice(0, 40)}”`;
     return sendPage(ctx, request, reply, title, (pc) => threadPage(pc, { status, ancestors, descendants }));
   });
 

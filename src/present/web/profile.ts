@@ -1,6 +1,6 @@
 import type { Account, Relationship } from "../../domain/account.ts";
 import type { Status } from "../../domain/status.ts";
-import { formatDay, plural } from "./format.ts";
+import { formatDay, handleTag, personName, plural } from "./format.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { actionButton, type PageContext } from "./page.ts";
 import { isPaged, pager, statusList } from "./status.ts";
@@ -30,7 +30,7 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
     actions = html`<div class="profile-actions"><a href="/settings/profile" class="button secondary">Edit profile</a></div>`;
   }
   return html`<section class="panel profile" aria-labelledby="profile-name">
-  <h1 id="profile-name">${account.displayName || account.handle} <span class="handle">@${account.handle}</span>${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1>
+  <h1 id="profile-name">${personName(account)} ${handleTag(account.handle)}${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1>
   ${account.note ? html`<p class="note">${account.note}</p>` : ""}
   <p class="stats">
     <span>${plural(account.statusesCount, "post", "posts")}</span> ·
@@ -68,7 +68,7 @@ export function accountList(
   if (accounts.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<ul class="accounts">${accounts.map(
     (a) =>
-      html`<li class="account-card"><a href="/@${a.handle}"><strong>${a.displayName || a.handle}</strong> <span class="handle">@${a.handle}</span></a>${a.note ? html`<p class="note">${a.note}</p>` : ""}${extra ? extra(a) : ""}</li>`,
+      html`<li class="account-card"><a href="/@${a.handle}"><strong>${personName(a)}</strong> ${handleTag(a.handle)}</a>${a.note ? html`<p class="note">${a.note}</p>` : ""}${extra ? extra(a) : ""}</li>`,
   )}</ul>`;
 }
 

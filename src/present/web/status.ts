@@ -1,7 +1,7 @@
 // A post as a page shows it: author, time, content warning, content, counts and actions.
 import type { Account } from "../../domain/account.ts";
 import type { Status } from "../../domain/status.ts";
-import { formatDateTime, relativeTime } from "./format.ts";
+import { formatDateTime, handleTag, personName, relativeTime } from "./format.ts";
 import { html, type SafeHtml, trusted } from "./html.ts";
 import { actionButton, type PageContext } from "./page.ts";
 
@@ -10,7 +10,7 @@ export function permalink(s: Status): string {
 }
 
 export function accountName(a: Account): SafeHtml {
-  return html`<a href="/@${a.handle}" class="author"><strong>${a.displayName || a.handle}</strong> <span class="handle">@${a.handle}</span></a>`;
+  return html`<a href="/@${a.handle}" class="author"><strong>${personName(a)}</strong> ${handleTag(a.handle)}</a>`;
 }
 
 const VISIBILITY_LABEL: Record<string, string> = {

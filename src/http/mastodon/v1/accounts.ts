@@ -160,7 +160,8 @@ export function accountRoutes(api: FastifyInstance, ctx: AppContext): void {
     return credentials(await preferences.ownAccount(viewer));
   });
 
-  api.patch("/api/v1/accounts/update_credentials", async (request) => {
+  const pictures = { config: { upload: { scope: "write:accounts", files: 2 } } };
+  api.patch("/api/v1/accounts/update_credentials", pictures, async (request) => {
     const viewer = requireUser(request, "write:accounts");
     const p = paramsOf(request);
     const source = sourceParams(p);

@@ -26,9 +26,10 @@ export function mediaRoutes(api: FastifyInstance, ctx: AppContext): void {
     // The file name and declared type are ignored: the content decides, and neither is kept.
     return mediaToApi(origin(request), await media.upload(viewer, upload, details(p)));
   };
-  api.post("/api/v2/media", create);
+  const upload = { config: { upload: { scope: "write:media", files: 1 } } };
+  api.post("/api/v2/media", upload, create);
   // Deprecated in Mastodon in favour of v2; the same here, since processing is synchronous anyway.
-  api.post("/api/v1/media", create);
+  api.post("/api/v1/media", upload, create);
 
   api.get<{ Params: { id: string } }>("/api/v1/media/:id", async (request) => {
     const viewer = requireUser(request, "write:media");
