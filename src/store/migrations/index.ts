@@ -6,6 +6,7 @@ import { migration004 } from "./004-legal.ts";
 import { migration005 } from "./005-media-position.ts";
 import { migration006 } from "./006-canary.ts";
 import { migration007 } from "./007-search-words.ts";
+import { migration012 } from "./012-foreign-key-indexes.ts";
 import type { Migration } from "./migration.ts";
 
 export const migrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration012,
 ];
