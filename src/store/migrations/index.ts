@@ -8,6 +8,7 @@ import { migration006 } from "./006-canary.ts";
 import { migration007 } from "./007-search-words.ts";
 import { migration008 } from "./008-legal-hardening.ts";
 import { migration010 } from "./010-forget.ts";
+import { migration012 } from "./012-foreign-key-indexes.ts";
 import type { Migration } from "./migration.ts";
 
 export const migrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration007,
   migration008,
   migration010,
+  migration012,
 ];
