@@ -187,8 +187,8 @@ export class SignInRequired extends PubliusError {
 /**
  * A local path to come back to: only a path on this site, never another origin. The value is parsed
  * with the URL parser against a fixed origin (the way a browser would resolve it) and kept only when
- * it stays on that origin; what is returned is the parsed path, query and fragment, re-serialised,
- * so tabs, newlines, backslashes and other characters browsers strip or reinterpret cannot survive.
+ * it stays on that origin; tabs, newlines (which browsers strip) and backslashes (which they read as
+ * slashes) are refused first, so what the parser saw is what a browser will follow.
  */
 export function safeBack(value: unknown, fallback = "/home"): string {
   if (typeof value !== "string" || value.length > 2000 || !value.startsWith("/")) return fallback;
@@ -201,8 +201,9 @@ export function safeBack(value: unknown, fallback = "/home"): string {
     return fallback;
   }
   if (url.origin !== BACK_ORIGIN || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
-  const path = `${url.pathname}${url.search}${url.hash}`;
-  return path.length > 2000 ? fallback : path;
+  // Without control characters and backslashes, the value resolves in a browser exactly as it did
+  // here, so the value itself (as typed, for the form) is safe to send back.
+  return value;
 }
 
 /** Any fixed origin will do: only whether the value stays on it matters. */

@@ -108,7 +108,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply.redirect(withNotice("/settings/sessions", "revoked"), 303);
   });
 
-  app.post("/settings/sessions/others/revoke", async (request, reply) => {
+  app.post("/settings/sessions/end-others", async (request, reply) => {
     const { viewer, sessionId } = signedIn(request);
     await sessions.endOthers(viewer, sessionId);
     return reply.redirect(withNotice("/settings/sessions", "signedoutothers"), 303);

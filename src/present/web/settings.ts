@@ -73,7 +73,7 @@ export function sessionsSettings(pc: PageContext, p: SettingsFrame & { sessions:
 </table>
 ${
   p.sessions.some((s) => !s.current)
-    ? html`<form method="post" action="/settings/sessions/others/revoke">${csrfField(pc)}<button type="submit">Sign out everywhere else</button></form>`
+    ? html`<form method="post" action="/settings/sessions/end-others">${csrfField(pc)}<button type="submit">Sign out everywhere else</button></form>`
     : ""
 }
 </section>`;
