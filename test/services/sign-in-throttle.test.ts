@@ -61,7 +61,10 @@ test("an unknown handle gets exactly the answers a real account gets (no existen
     unknown.push(await answer("nobody_here_at_all", "not the password"));
   }
   assert.deepEqual(unknown, real);
-  assert.ok(real.some((a) => a.startsWith("429")), "both are slowed down");
+  assert.ok(
+    real.some((a) => a.startsWith("429")),
+    "both are slowed down",
+  );
 });
 
 test("another account is not slowed by someone else's failures", async () => {

@@ -50,11 +50,9 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
   // request carrying a session is no-store too, whatever the route chose for the public.
   app.addHook("onSend", async (request, reply, payload) => {
     const signedInRequest = request.auth !== undefined || Boolean(request.cookies?.[SESSION_COOKIE]);
+    if (String(reply.getHeader("cache-control") ?? "").includes("no-store")) return payload;
     const isHtml = String(reply.getHeader("content-type") ?? "").startsWith("text/html");
-    if (
-      isPrivatePath(request.url) ||
-      (signedInRequest && (isHtml || !reply.hasHeader("cache-control")))
-    ) {
+    if (isPrivatePath(request.url) || (signedInRequest && (isHtml || !reply.hasHeader("cache-control")))) {
       reply.header("cache-control", "no-store");
     }
     return payload;
