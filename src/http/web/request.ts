@@ -191,7 +191,10 @@ export class SignInRequired extends PubliusError {
 export function safeBack(value: unknown, fallback = "/home"): string {
   if (typeof value !== "string" || value.length > 2000 || !value.startsWith("/")) return fallback;
   // Control characters and backslashes are never part of a path this server makes.
-  if (/[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x5c) return fallback;
+  }
   let url: URL;
   try {
     url = new URL(value, BACK_ORIGIN);
