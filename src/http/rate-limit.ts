@@ -62,6 +62,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
   }
 }
 
+/** The bucket of requests that arrive without a usable address. */
+export const NO_ADDRESS_BUCKET = "no-address";
+
 export class RateLimiter {
   readonly #clock: Clock;
   readonly #store: RateLimitStore;
@@ -74,8 +77,13 @@ export class RateLimiter {
     this.#keyBorn = clock.now().getTime();
   }
 
-  /** An opaque bucket name for a client address; the address itself is not kept. */
-  addressKey(address: string): string {
+  /**
+   * An opaque bucket name for a client address; the address itself is not kept. A request whose
+   * socket is already gone (a reset right after the request) has no address: it shares one fixed
+   * bucket rather than throwing.
+   */
+  addressKey(address: string | undefined): string {
+    if (typeof address !== "string" || address === "") return NO_ADDRESS_BUCKET;
     const now = this.#clock.now().getTime();
     if (now - this.#keyBorn >= HOUR) {
       this.#key = randomBytes(32);

@@ -294,6 +294,29 @@ describe("authorization code flow", () => {
     assert.equal(right.statusCode, 400, "the code was consumed by the failed attempt");
   });
 
+  test("a code exchanged by 12 parallel requests mints exactly one token (finding 9.13)", async () => {
+    const alice = await site.user("alice");
+    const app = await registerTestApp(site.ctx, { redirectUri: CALLBACK });
+    const code = codeFrom((await consent(site, app, "alice", "approve")).answer);
+    const before = await rowCount(site.ctx, "oauth_tokens");
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        token(site, {
+          grant_type: "authorization_code",
+          code,
+          client_id: app.clientId,
+          client_secret: app.clientSecret,
+          redirect_uri: CALLBACK,
+        }),
+      ),
+    );
+    const ok = answers.filter((r) => r.statusCode === 200);
+    assert.equal(ok.length, 1, `answers: ${answers.map((r) => r.statusCode).join(", ")}`);
+    for (const r of answers) if (r.statusCode !== 200) assert.equal(r.json().error, "invalid_grant");
+    assert.equal((await rowCount(site.ctx, "oauth_tokens")) - before, 1, "one token row");
+    assert.ok(alice.account.id);
+  });
+
   test("an expired code is refused", async () => {
     await site.user("alice");
     const app = await registerTestApp(site.ctx, { redirectUri: CALLBACK });

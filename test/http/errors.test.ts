@@ -292,6 +292,7 @@ describe("every page", () => {
       "/scheduled/:id/cancel": ["/scheduled/1/cancel", {}],
       "/settings/profile": ["/settings/profile", { display_name: "Forged", note: "forged" }],
       "/settings/sessions/:id/revoke": [`/settings/sessions/${sessionId}/revoke`, {}],
+      "/settings/sessions/end-others": ["/settings/sessions/end-others", {}],
       "/signin": ["/signin", { handle: "alice", password: PASSWORD }],
       "/signout": ["/signout", {}],
       "/signup": ["/signup", { handle: "forged", password: PASSWORD, password_confirmation: PASSWORD }],

@@ -261,3 +261,27 @@ describe("buckets are keyed without the address", () => {
     }
   });
 });
+
+describe("a request without an address (finding 10.8)", () => {
+  test("addressKey gives one fixed bucket for a missing address instead of throwing", async () => {
+    const ctx = await createTestContext();
+    try {
+      const limiter = new RateLimiter(ctx.clock, new MemoryRateLimitStore());
+      const none = limiter.addressKey(undefined);
+      assert.equal(typeof none, "string");
+      assert.equal(limiter.addressKey(undefined), none, "the same bucket each time");
+      assert.equal(limiter.addressKey(""), none);
+      assert.notEqual(limiter.addressKey(A), none);
+      // As a reset socket leaves it: the API answers normally, no 500.
+      const app = await buildApp(ctx, { limiter, logger: createLogger("silent") });
+      app.addHook("onRequest", async (request) => {
+        Object.defineProperty(request, "ip", { value: undefined });
+      });
+      const res = await app.inject({ method: "GET", url: "/api/v1/instance" });
+      assert.equal(res.statusCode, 200);
+      await app.close();
+    } finally {
+      await ctx.destroy();
+    }
+  });
+});

@@ -278,3 +278,69 @@ describe("account deletion", () => {
     assert.ok(!pageText(await site.web.client().get("/local")).includes("erin's post"));
   });
 });
+
+describe("ending other sessions (finding 9.6)", () => {
+  const site = useSite();
+
+  test("changing the password ends every other session and every app token, in one go", async () => {
+    const carol = await site.member("carol");
+    const laptop = site.web.client();
+    assertRedirect(await laptop.signIn("carol"), "/home");
+    const app = await site.ctx.services.oauth.registerApp({ clientName: "App", redirectUris: "https://a.example/cb" });
+    await site.ctx.services.oauth.issue(app.app.id, carol.account.id, ["read"]);
+    const ended: unknown[] = [];
+    site.ctx.events.subscribe((e) => {
+      if (e.type === "account.sessions-ended") ended.push(e);
+    });
+    const res = await laptop.post("/settings/password", { current: PASSWORD, password: "a brand new passphrase 42" });
+    assert.equal(res.statusCode, 303);
+    assert.equal(await rowCount(site.ctx, "sessions", { account_id: carol.account.id }), 1);
+    assert.equal(await rowCount(site.ctx, "oauth_tokens", { account_id: carol.account.id }), 0);
+    assertSignInRequired(await carol.client.get("/home"), "/home");
+    assert.equal((await laptop.get("/home")).statusCode, 200, "the browser that changed it stays signed in");
+    assert.equal(ended.length, 1, "listeners (the legal console's second-factor marks) hear of it");
+  });
+
+  test("Settings → Sessions has “Sign out everywhere else”, which keeps only this session", async () => {
+    const carol = await site.member("carol");
+    const laptop = site.web.client();
+    assertRedirect(await laptop.signIn("carol"), "/home");
+    const page = await laptop.get("/settings/sessions");
+    assert.match(pageText(page), /Sign out everywhere else/);
+    assertRedirect(await laptop.post("/settings/sessions/end-others"), "/settings/sessions?notice=signedoutothers");
+    assert.equal(await rowCount(site.ctx, "sessions", { account_id: carol.account.id }), 1);
+    assertSignInRequired(await carol.client.get("/home"), "/home");
+    assert.equal((await laptop.get("/home")).statusCode, 200);
+  });
+});
+
+describe("private pages are not cached (finding 9.18)", () => {
+  const site = useSite();
+
+  test("every signed-in page, and every private path even signed out, says no-store", async () => {
+    const carol = await site.member("carol", { roles: ["admin"] });
+    const paths = [
+      "/home",
+      "/notifications",
+      "/settings/profile",
+      "/settings/password",
+      "/settings/sessions",
+      "/settings/apps",
+      "/settings/privacy",
+      "/staff",
+      "/staff/log",
+      "/local",
+      "/",
+      "/@carol",
+    ];
+    for (const path of paths) {
+      const res = await carol.client.get(path);
+      assert.equal(res.headers["cache-control"], "no-store", `${path} (${res.statusCode})`);
+    }
+    const anonymous = site.web.client();
+    for (const path of ["/home", "/notifications", "/settings/profile", "/staff"]) {
+      const res = await anonymous.get(path);
+      assert.match(String(res.headers["cache-control"]), /no-store/, `${path} signed out`);
+    }
+  });
+});

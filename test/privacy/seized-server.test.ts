@@ -647,7 +647,7 @@ test(`a seized server holds no address, agent, e-mail or image metadata (${PG_UR
           form: { csrf: c20.cookies.get("publius_csrf") ?? "", handle: c20.handle, password: "wrong, again" },
         });
       const perAccount = await hammer(c20, "POST /signin (account)", signIn, (r) => r.status === 429);
-      assert.match(perAccount.res.text, /Too many failed sign-ins for this account/);
+      assert.match(perAccount.res.text, /Too many failed sign-ins with this handle/);
       const perAddress = await hammer(
         c20,
         "POST /signin (address)",

@@ -44,6 +44,26 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
     request.csrfToken = token;
     if (request.method === "POST" && !isApiPath(request.url)) checkCsrf(request);
   });
+  // Pages for a signed-in person (and every private area, even when the answer is a redirect or an
+  // error) must not be kept by the browser's or any shared cache. Routes that chose a policy keep it.
+  // A page rendered for a signed-in person names them in its header, so any HTML answer to a
+  // request carrying a session is no-store too, whatever the route chose for the public.
+  app.addHook("onSend", async (request, reply, payload) => {
+    const signedInRequest = request.auth !== undefined || Boolean(request.cookies?.[SESSION_COOKIE]);
+    if (String(reply.getHeader("cache-control") ?? "").includes("no-store")) return payload;
+    const isHtml = String(reply.getHeader("content-type") ?? "").startsWith("text/html");
+    if (isPrivatePath(request.url) || (signedInRequest && (isHtml || !reply.hasHeader("cache-control")))) {
+      reply.header("cache-control", "no-store");
+    }
+    return payload;
+  });
+}
+
+const PRIVATE_PREFIXES = ["/home", "/notifications", "/settings", "/staff", "/oauth/authorize", "/scheduled"];
+
+function isPrivatePath(url: string): boolean {
+  const path = url.split("?")[0] ?? "";
+  return PRIVATE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
 function isApiPath(url: string): boolean {
@@ -87,11 +107,12 @@ const NOTICES: Record<string, string> = {
   edited: "Your post is updated.",
   deleted: "The post is deleted.",
   saved: "Saved.",
-  password: "Your password is changed.",
+  password: "Your password is changed. Every other session and every app's access to your account are ended.",
   reported: "Thank you. The moderators will look at your report.",
   pending: "Thank you. Your application is waiting for the staff; you can sign in once it is approved.",
   signedout: "You are signed out.",
   revoked: "The session is ended.",
+  signedoutothers: "Every other session is ended; only this one is still signed in.",
   apprevoked: "The app no longer has access to your account.",
   invite: "A new invite code is ready.",
   done: "Done.",
@@ -161,12 +182,33 @@ export class SignInRequired extends PubliusError {
   }
 }
 
-/** A local path to come back to: only "/something", never another origin. */
+/**
+ * A local path to come back to: only a path on this site, never another origin. The value is parsed
+ * with the URL parser against a fixed origin (the way a browser would resolve it) and kept only when
+ * it stays on that origin; tabs, newlines (which browsers strip) and backslashes (which they read as
+ * slashes) are refused first, so what the parser saw is what a browser will follow.
+ */
 export function safeBack(value: unknown, fallback = "/home"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.includes("\\"))
+  if (typeof value !== "string" || value.length > 2000 || !value.startsWith("/")) return fallback;
+  // Control characters and backslashes are never part of a path this server makes.
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x5c) return fallback;
+  }
+  let url: URL;
+  try {
+    url = new URL(value, BACK_ORIGIN);
+  } catch {
     return fallback;
-  return value.length > 2000 ? fallback : value;
+  }
+  if (url.origin !== BACK_ORIGIN || !url.pathname.startsWith("/") || url.pathname.startsWith("//")) return fallback;
+  // Without control characters and backslashes, the value resolves in a browser exactly as it did
+  // here, so the value itself (as typed, for the form) is safe to send back.
+  return value;
 }
+
+/** Any fixed origin will do: only whether the value stays on it matters. */
+const BACK_ORIGIN = "https://publius.invalid";
 
 export function withNotice(path: string, code: string): string {
   const clean = path.replace(/([?&])notice=[^&]*&?/, "$1").replace(/[?&]$/, "");

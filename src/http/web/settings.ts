@@ -73,12 +73,17 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post("/settings/password", async (request, reply) => {
-    const { viewer } = signedIn(request);
+    const { viewer, sessionId } = signedIn(request);
     return form(
       request,
       reply,
       async () => {
-        await accounts.changePassword(viewer, field(request.body, "current"), field(request.body, "password"));
+        await accounts.changePassword(
+          viewer,
+          field(request.body, "current"),
+          field(request.body, "password"),
+          sessionId,
+        );
         return withNotice("/settings/password", "password");
       },
       (pc, e) => passwordSettings(pc, { showInvites: showInvites(request), error: e.publicMessage, fields: e.fields }),
@@ -101,6 +106,12 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
       return reply.redirect(withNotice("/signin", "signedout"), 303);
     }
     return reply.redirect(withNotice("/settings/sessions", "revoked"), 303);
+  });
+
+  app.post("/settings/sessions/end-others", async (request, reply) => {
+    const { viewer, sessionId } = signedIn(request);
+    await sessions.endOthers(viewer, sessionId);
+    return reply.redirect(withNotice("/settings/sessions", "signedoutothers"), 303);
   });
 
   app.get("/settings/invites", async (request, reply) => {

@@ -71,6 +71,11 @@ export function sessionsSettings(pc: PageContext, p: SettingsFrame & { sessions:
       html`<tr><td>${formatDay(s.createdDay)}${s.current ? html` <span class="badge">this one</span>` : ""}</td><td>${formatDay(s.expiresDay)}</td><td><form method="post" action="/settings/sessions/${s.id}/revoke" class="inline">${csrfField(pc)}<button type="submit" class="link">End session</button></form></td></tr>`,
   )}</tbody>
 </table>
+${
+  p.sessions.some((s) => !s.current)
+    ? html`<form method="post" action="/settings/sessions/end-others">${csrfField(pc)}<button type="submit">Sign out everywhere else</button></form>`
+    : ""
+}
 </section>`;
 }
 

@@ -211,7 +211,12 @@ export class AccountService {
     return update;
   }
 
-  async changePassword(viewer: Viewer, current: string, next: string): Promise<void> {
+  /**
+   * Changes the password and, in the same transaction, ends every other session of the account and
+   * every OAuth token issued to it: whoever knew the old password (or held a session or token got
+   * with it) is out. `keepSessionId` is the session that asked, which stays signed in.
+   */
+  async changePassword(viewer: Viewer, current: string, next: string, keepSessionId?: string): Promise<void> {
     const row = await this.#deps.db
       .selectFrom("accounts")
       .select(["password_hash", "handle"])
@@ -224,11 +229,20 @@ export class AccountService {
     const problem = this.passwordProblem(next, row.handle);
     if (problem) throw unprocessable(problem, { password: problem });
     const hashed = await this.#passwords.hash(next);
-    await this.#deps.db
-      .updateTable("accounts")
-      .set({ password_hash: hashed })
-      .where("id", "=", viewer.accountId)
-      .execute();
+    await this.#deps.db.transaction().execute(async (tx) => {
+      await tx.updateTable("accounts").set({ password_hash: hashed }).where("id", "=", viewer.accountId).execute();
+      let sessions = tx.deleteFrom("sessions").where("account_id", "=", viewer.accountId);
+      if (keepSessionId) sessions = sessions.where("id", "!=", keepSessionId);
+      await sessions.execute();
+      await tx.deleteFrom("oauth_tokens").where("account_id", "=", viewer.accountId).execute();
+      await tx.deleteFrom("oauth_codes").where("account_id", "=", viewer.accountId).execute();
+    });
+    // Whatever keeps per-session state in memory (the legal console's second-factor marks) drops it.
+    this.#deps.events.publish({
+      type: "account.sessions-ended",
+      accountId: viewer.accountId,
+      keptSessionId: keepSessionId ?? null,
+    });
   }
 
   /**

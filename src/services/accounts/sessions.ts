@@ -42,31 +42,41 @@ export class SessionService {
     this.#throttle = new SignInThrottle(deps.clock);
   }
 
-  /** Checks handle and password; returns the new session's token (for the cookie) and the account. */
+  /**
+   * Checks handle and password; returns the new session's token (for the cookie) and the account.
+   *
+   * The right password always gets in: the throttle is consulted only once a password has been found
+   * wrong, so failed guesses cannot lock the owner out. Wrong guesses for one handle beyond a few are
+   * refused with 429 until a wait that doubles, and an unknown handle is throttled and answered
+   * exactly like a real one (same statuses, same texts, the same hashing work), so the answers do not
+   * tell which accounts exist.
+   */
   async signIn(handle: string, password: string): Promise<{ token: string; account: Account }> {
+    const key = handle.trim().toLowerCase();
     const row = await this.#deps.db
       .selectFrom("accounts")
       .select([...ACCOUNT_COLUMNS, "accounts.password_hash"])
-      .where("handle_lower", "=", handle.trim().toLowerCase())
+      .where("handle_lower", "=", key)
       .executeTakeFirst();
-    if (!row) {
+    let right = false;
+    if (row) right = await this.#passwords.verify(row.password_hash, password);
+    else {
       dummyHash ??= this.#passwords.hash("publius-timing-equaliser");
       await this.#passwords.verify(await dummyHash, password);
+    }
+    if (!row || !right) {
+      const wait = this.#throttle.waitFor(key);
+      if (wait > 0) {
+        const minutes = Math.max(1, Math.ceil(wait / 60_000));
+        throw new PubliusError(
+          429,
+          `Too many failed sign-ins with this handle. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
+        );
+      }
+      this.#throttle.failed(key);
       throw new PubliusError(401, "That handle and password do not match.");
     }
-    const wait = this.#throttle.waitFor(row.id);
-    if (wait > 0) {
-      const minutes = Math.max(1, Math.ceil(wait / 60_000));
-      throw new PubliusError(
-        429,
-        `Too many failed sign-ins for this account. Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`,
-      );
-    }
-    if (!(await this.#passwords.verify(row.password_hash, password))) {
-      this.#throttle.failed(row.id);
-      throw new PubliusError(401, "That handle and password do not match.");
-    }
-    this.#throttle.succeeded(row.id);
+    this.#throttle.succeeded(key);
     if (row.state === "pending") throw new PubliusError(403, "Your application is still waiting for the staff.");
     if (row.suspended === 1) throw new PubliusError(403, "This account is suspended.");
     const token = await this.create(row.id);
@@ -133,6 +143,21 @@ export class SessionService {
       .where("account_id", "=", viewer.accountId)
       .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw notFound("No such session.");
+  }
+
+  /** "Sign out everywhere else": ends every session of the account but this one. Returns how many. */
+  async endOthers(viewer: Viewer, currentSessionId: string): Promise<number> {
+    const result = await this.#deps.db
+      .deleteFrom("sessions")
+      .where("account_id", "=", viewer.accountId)
+      .where("id", "!=", currentSessionId)
+      .executeTakeFirst();
+    this.#deps.events.publish({
+      type: "account.sessions-ended",
+      accountId: viewer.accountId,
+      keptSessionId: currentSessionId,
+    });
+    return Number(result.numDeletedRows);
   }
 
   /** Removes expired sessions; run at start and daily. */

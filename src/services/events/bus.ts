@@ -7,6 +7,11 @@ export type PubliusEvent =
   | { type: "status.updated"; statusId: string; authorId: string }
   | { type: "status.deleted"; statusId: string; authorId: string }
   | { type: "notification.created"; notificationId: string; accountId: string; kind: NotificationType }
+  /**
+   * Every session of the account but `keptSessionId` (and its OAuth tokens, after a password
+   * change) was ended: in-memory per-session state (second-factor marks) for them must go.
+   */
+  | { type: "account.sessions-ended"; accountId: string; keptSessionId: string | null }
   /** The account and everything hanging from it are gone (its media files are swept on this). */
   | { type: "account.deleted"; accountId: string };
 

@@ -234,12 +234,13 @@ export class OAuthService {
   }): Promise<{ token: string; record: AccessToken }> {
     const { app, secretOk } = await this.#verifyClient(input.clientId, input.clientSecret);
     const hash = sha256(input.code);
+    // One statement takes the code and deletes it, so of parallel exchanges only one gets the row
+    // (a select followed by a delete let every racer through on PostgreSQL).
     const row = await this.#deps.db
-      .selectFrom("oauth_codes")
-      .selectAll()
+      .deleteFrom("oauth_codes")
       .where("code_hash", "=", hash)
+      .returningAll()
       .executeTakeFirst();
-    await this.#deps.db.deleteFrom("oauth_codes").where("code_hash", "=", hash).execute();
     const invalid = new OAuthError(
       400,
       "invalid_grant",
