@@ -12,6 +12,7 @@ import { notificationRoutes } from "./v1/notifications.ts";
 import { scheduledRoutes } from "./v1/scheduled.ts";
 import { statusRoutes } from "./v1/statuses.ts";
 import { timelineRoutes } from "./v1/timelines.ts";
+import { groupedNotificationRoutes } from "./v2/notifications.ts";
 import { searchRoutes } from "./v2/search.ts";
 
 export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
@@ -23,6 +24,7 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   scheduledRoutes(api, ctx);
   timelineRoutes(api, ctx);
   notificationRoutes(api, ctx);
+  groupedNotificationRoutes(api, ctx);
   collectionRoutes(api, ctx);
   searchRoutes(api, ctx);
   mediaRoutes(api, ctx);

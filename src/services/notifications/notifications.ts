@@ -24,6 +24,13 @@ export interface NotificationFilter {
   excludeTypes?: readonly string[] | undefined;
   /** Only those caused by this account. */
   accountId?: string | undefined;
+  /** Only those about this post (a grouped-notification key). */
+  statusId?: string | undefined;
+  /** Only those made in [createdFrom, createdBefore) (a day's group of follows). */
+  createdFrom?: string | undefined;
+  createdBefore?: string | undefined;
+  /** Only those not yet read. */
+  unread?: boolean | undefined;
 }
 
 export class NotificationService {
@@ -208,6 +215,26 @@ export class NotificationService {
     if (Number(r.numDeletedRows) === 0) throw notFound();
   }
 
+  /** How many of one's visible notifications match (a group's notifications_count). */
+  async count(viewer: Viewer, filter: NotificationFilter = {}): Promise<number> {
+    const row = await applyFilter(
+      this.#visible(viewer).select((eb) => eb.fn.countAll<number>().as("n")),
+      filter,
+    ).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Dismisses every one of one's notifications that matches (a whole group). */
+  async dismissMatching(viewer: Viewer, filter: NotificationFilter): Promise<number> {
+    let q = this.#deps.db.deleteFrom("notifications").where("account_id", "=", viewer.accountId);
+    if (filter.types?.length) q = q.where("type", "in", [...filter.types]);
+    if (filter.statusId) q = q.where("status_id", "=", filter.statusId);
+    if (filter.createdFrom) q = q.where("created_at", ">=", filter.createdFrom);
+    if (filter.createdBefore) q = q.where("created_at", "<", filter.createdBefore);
+    const r = await q.executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async clear(viewer: Viewer): Promise<void> {
     await this.#deps.db.deleteFrom("notifications").where("account_id", "=", viewer.accountId).execute();
   }
@@ -224,5 +251,9 @@ function applyFilter<O>(query: VisibleNotifications<O>, filter: NotificationFilt
   if (filter.types?.length) q = q.where("n.type", "in", [...filter.types]);
   if (filter.excludeTypes?.length) q = q.where("n.type", "not in", [...filter.excludeTypes]);
   if (filter.accountId) q = q.where("n.from_account_id", "=", filter.accountId);
+  if (filter.statusId) q = q.where("n.status_id", "=", filter.statusId);
+  if (filter.createdFrom) q = q.where("n.created_at", ">=", filter.createdFrom);
+  if (filter.createdBefore) q = q.where("n.created_at", "<", filter.createdBefore);
+  if (filter.unread) q = q.where("n.read", "=", 0);
   return q;
 }

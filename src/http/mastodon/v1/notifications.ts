@@ -1,6 +1,6 @@
 // /api/v1/notifications/* (docs: Methods > notifications). One's own notifications only: another
 // person's notification answers 404, exactly like one that does not exist. Grouped notifications
-// (/api/v2/notifications) are not offered; clients fall back to these.
+// (/api/v2/notifications) are in ../v2/notifications.ts.
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
 import { notFound } from "../../../domain/errors.ts";
