@@ -796,7 +796,8 @@ describe("an app drives Publius through masto.js", { timeout: 120_000 }, () => {
     const signInForm = formsOf(await signInPage.text()).find((f) => "password" in f.fields);
     assert.ok(signInForm, "the sign-in form");
     assert.equal(signInForm.method, "post");
-    assert.equal(signInForm.fields.csrf, csrfCookie, "the form carries the CSRF token");
+    assert.match(signInForm.fields.csrf ?? "", /^[A-Za-z0-9_-]{43}$/, "the form carries a CSRF token");
+    assert.ok(!csrfCookie.includes(signInForm.fields.csrf ?? ""), "which is not the cookie's value (csrf.ts)");
 
     // A form without the CSRF token is refused.
     const forged = await browser.request(signInForm.action, {
@@ -822,7 +823,9 @@ describe("an app drives Publius through masto.js", { timeout: 120_000 }, () => {
     const consentForm = formsOf(consentHtml).find((f) => f.buttons.some((b) => b.value === "approve"));
     assert.ok(consentForm, "the consent form");
     assert.equal(consentForm.method, "post");
-    assert.equal(consentForm.fields.csrf, browser.cookie("publius_csrf"));
+    assert.match(consentForm.fields.csrf ?? "", /^[A-Za-z0-9_-]{43}$/, "the consent form carries a token");
+    assert.notEqual(consentForm.fields.csrf, signInForm.fields.csrf, "a new one: signing in rotated it");
+    assert.equal(browser.cookie("publius_csrf"), undefined, "and ended the pre-session cookie");
     assert.equal(consentForm.fields.code_challenge, challenge);
     assert.equal(consentForm.fields.state, state);
 

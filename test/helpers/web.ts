@@ -11,20 +11,34 @@ import { freshContexts } from "./fresh.ts";
 export class WebClient {
   readonly app: FastifyInstance;
   readonly cookies = new Map<string, string>();
+  /** The CSRF token of the last form seen; forgotten when the session changes (csrf.ts binds it). */
+  #token: string | undefined;
   constructor(app: FastifyInstance) {
     this.app = app;
   }
 
   #remember(res: LightMyRequestResponse): void {
+    const sessionBefore = this.cookies.get("publius_session");
     for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
       const expired = c.maxAge === 0 || (c.expires !== undefined && c.expires.getTime() < Date.now()) || c.value === "";
       if (expired) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
+    if (this.cookies.get("publius_session") !== sessionBefore) this.#token = undefined;
+    const token = formToken(res);
+    if (token !== undefined) this.#token = token;
   }
 
+  /** The token the server's forms carry for this browser (read from the last page with a form). */
   get csrf(): string {
-    return this.cookies.get("publius_csrf") ?? "";
+    return this.#token ?? "";
+  }
+
+  /** Makes sure `csrf` holds the current token, loading a page with a form if need be. */
+  async ensureCsrf(): Promise<string> {
+    if (this.#token === undefined && this.cookies.has("publius_session")) await this.get("/settings/profile");
+    if (this.#token === undefined) await this.get("/signin");
+    return this.csrf;
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
@@ -37,11 +51,17 @@ export class WebClient {
   async post(
     url: string,
     form: Record<string, string> = {},
-    options: { csrf?: string } = {},
+    options: { csrf?: string; headers?: Record<string, string> } = {},
   ): Promise<LightMyRequestResponse> {
-    if (!this.cookies.has("publius_csrf")) await this.get("/signin");
+    if (options.csrf === undefined) await this.ensureCsrf();
     const body = new URLSearchParams({ csrf: options.csrf ?? this.csrf, ...form }).toString();
-    return this.send("POST", url, body, { "content-type": "application/x-www-form-urlencoded" });
+    const res = await this.send("POST", url, body, {
+      "content-type": "application/x-www-form-urlencoded",
+      ...options.headers,
+    });
+    // A new session means a new token: read it now, so `csrf` is ready for the next form.
+    if (this.#token === undefined) await this.ensureCsrf();
+    return res;
   }
 
   /** Sends a request with this client's cookies and a body exactly as given (for malformed input). */
@@ -163,6 +183,12 @@ export function useSite(options: TestContextOptions = {}): Site {
     },
     member: (name, memberOptions) => need().member(name, memberOptions),
   };
+}
+
+/** The `csrf` field of the first form in an HTML answer, if it has one. */
+export function formToken(res: { headers: Record<string, unknown>; body: string }): string | undefined {
+  if (!String(res.headers["content-type"] ?? "").startsWith("text/html")) return undefined;
+  return /<input type="hidden" name="csrf" value="([^"]*)">/.exec(res.body)?.[1];
 }
 
 /** The text of an HTML page without tags, for "page says …" assertions. */

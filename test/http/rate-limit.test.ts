@@ -1,7 +1,6 @@
 // Per-address limits on sign-up (web and API together) and sign-in, and what a bucket is keyed by:
 // an HMAC of the address under an in-memory key replaced every hour — never the address itself.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { buildApp } from "../../src/app.ts";
@@ -14,6 +13,7 @@ import { appToken } from "../helpers/api.ts";
 import { createTestContext, type TestContext } from "../helpers/context.ts";
 import { rowCount } from "../helpers/db.ts";
 import { pageText } from "../helpers/pages.ts";
+import { formToken } from "../helpers/web.ts";
 
 const A = "192.0.2.7";
 const B = "192.0.2.8";
@@ -34,20 +34,25 @@ async function open(env: Record<string, string> = {}): Promise<Harness> {
   return { ctx, app, store, limiter };
 }
 
-/** A form post from a browser at `address` (with a valid CSRF cookie and field). */
-function form(
+/**
+ * A form post from a browser at `address`, with the pre-session cookie and the token a sign-in page
+ * gave it (the token is bound to the cookie, see csrf.ts).
+ */
+async function form(
   h: Harness,
   address: string,
   url: string,
   fields: Record<string, string>,
   headers: Record<string, string> = {},
 ): Promise<LightMyRequestResponse> {
-  const csrf = randomBytes(32).toString("base64url");
+  const page = await h.app.inject({ method: "GET", url: "/signin", remoteAddress: address, headers });
+  const cookie = (page.cookies as { name: string; value: string }[]).find((c) => c.name === "publius_csrf");
+  const csrf = formToken(page) ?? "";
   return h.app.inject({
     method: "POST",
     url,
     remoteAddress: address,
-    cookies: { publius_csrf: csrf },
+    cookies: { publius_csrf: cookie?.value ?? "" },
     headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
     payload: new URLSearchParams({ csrf, ...fields }).toString(),
   });

@@ -97,8 +97,7 @@ export async function postMultipart(
   fields: Record<string, string | string[]>,
   files: Record<string, { filename: string; type: string; data: Buffer }> = {},
 ) {
-  if (!client.cookies.has("publius_csrf")) await client.get("/signin");
-  const { body, contentType } = multipart({ csrf: client.csrf, ...fields }, files);
+  const { body, contentType } = multipart({ csrf: await client.ensureCsrf(), ...fields }, files);
   return client.send("POST", url, body, { "content-type": contentType });
 }
 

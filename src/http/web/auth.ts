@@ -1,6 +1,6 @@
 // Sign up, sign in, sign out. Only a handle and a password are asked; nothing else.
 import { readFileSync } from "node:fs";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { DAY } from "../../domain/clock.ts";
 import { PubliusError } from "../../domain/errors.ts";
@@ -19,6 +19,12 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       ? new SignUpChallenges(ctx.clock, ctx.config.signupPowBits)
       : undefined;
   const pow = () => (challenges ? { challenge: challenges.issue(), bits: challenges.bits } : undefined);
+
+  // The new session gives the forms a new token (csrf.ts); the anonymous one ends with the cookie.
+  const startSession = (reply: FastifyReply, token: string) => {
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
+    reply.clearCookie(app.formTokens.cookieName, cookieOptions(ctx));
+  };
 
   const powScript = readFileSync(new URL("../../../public/pow.js", import.meta.url));
   app.get("/static/pow.js", async (_request, reply) =>
@@ -71,7 +77,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       );
       if (account.state === "pending") return reply.redirect(withNotice("/signin", "pending"), 303);
       const token = await ctx.services.sessions.create(account.id);
-      reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
+      startSession(reply, token);
       return reply.redirect("/home", 303);
     } catch (e) {
       if (!(e instanceof PubliusError) || e.status !== 422) throw e;
@@ -97,7 +103,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const next = safeBack(field(request.body, "next"), "/home");
     try {
       const { token } = await ctx.services.sessions.signIn(handle, field(request.body, "password"));
-      reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
+      startSession(reply, token);
       return reply.redirect(next, 303);
     } catch (e) {
       if (!(e instanceof PubliusError) || ![401, 403, 429].includes(e.status)) throw e;

@@ -1,17 +1,16 @@
 // Per-request plumbing for the web pages: who is signed in, the CSRF token, the page context, and
 // small helpers for handlers (send a page, require sign-in, read paging and return paths).
-import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { PubliusError } from "../../domain/errors.ts";
-import { randomToken } from "../../domain/ids.ts";
 import type { Page } from "../../domain/status.ts";
 import { html, type SafeHtml } from "../../present/web/html.ts";
 import { layout, type PageContext } from "../../present/web/page.ts";
 import type { SignedIn } from "../../services/accounts/sessions.ts";
+import { SecretBox } from "../../services/legal/secret-box.ts";
+import { checkFormToken, formTokenFor, installCsrfRule } from "./csrf.ts";
 
 export const SESSION_COOKIE = "publius_session";
-export const CSRF_COOKIE = "publius_csrf";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -30,19 +29,22 @@ export function cookieOptions(ctx: AppContext, maxAgeSeconds?: number) {
   };
 }
 
-/** Resolves the session and the CSRF token for every request. */
+/** Resolves the session and the CSRF token for every request (the rule itself: csrf.ts). */
 export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest("auth", undefined);
   app.decorateRequest("csrfToken", "");
+  const box = new SecretBox(ctx.config.dataDir);
+  let key: Buffer | undefined;
+  const tokens = installCsrfRule(app, ctx.config, () => {
+    key ??= box.derive("publius web form tokens v1");
+    return key;
+  });
   app.addHook("preHandler", async (request, reply) => {
-    request.auth = await ctx.services.sessions.resolve(request.cookies[SESSION_COOKIE]);
-    let token = request.cookies[CSRF_COOKIE];
-    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-      token = randomToken();
-      reply.setCookie(CSRF_COOKIE, token, cookieOptions(ctx));
-    }
-    request.csrfToken = token;
-    if (request.method === "POST" && !isApiPath(request.url)) checkCsrf(request);
+    const session = request.cookies[SESSION_COOKIE];
+    request.auth = await ctx.services.sessions.resolve(session);
+    const { page, expected } = formTokenFor(tokens, request, reply, session, cookieOptions(ctx));
+    request.csrfToken = page;
+    checkFormToken(request, expected);
   });
   // Pages for a signed-in person (and every private area, even when the answer is a redirect or an
   // error) must not be kept by the browser's or any shared cache. Routes that chose a policy keep it.
@@ -64,24 +66,6 @@ const PRIVATE_PREFIXES = ["/home", "/notifications", "/settings", "/staff", "/oa
 function isPrivatePath(url: string): boolean {
   const path = url.split("?")[0] ?? "";
   return PRIVATE_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
-}
-
-function isApiPath(url: string): boolean {
-  return url.startsWith("/api/") || url.startsWith("/oauth/token") || url.startsWith("/oauth/revoke");
-}
-
-function checkCsrf(request: FastifyRequest): void {
-  const body = request.body as Record<string, unknown> | undefined;
-  const sent = typeof body?.csrf === "string" ? body.csrf : "";
-  const expected = request.cookies[CSRF_COOKIE] ?? "";
-  const ok =
-    sent.length === expected.length && expected.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-  if (!ok) {
-    throw new PubliusError(
-      403,
-      "This form has expired or did not come from this site. Go back, reload the page and try again.",
-    );
-  }
 }
 
 export async function pageContext(ctx: AppContext, request: FastifyRequest): Promise<PageContext> {
@@ -155,8 +139,10 @@ export async function sendErrorPage(
             ? "Error"
             : "Cannot do that";
   // The error may have come before the hooks ran (a body that was too large): fill in what is missing.
-  if (request.csrfToken === undefined || request.csrfToken === "")
-    request.csrfToken = request.cookies?.[CSRF_COOKIE] ?? "";
+  if ((request.csrfToken === undefined || request.csrfToken === "") && request.cookies) {
+    const tokens = request.server.formTokens;
+    request.csrfToken = tokens.expectedFor(request.cookies[SESSION_COOKIE], request.cookies[tokens.cookieName]);
+  }
   return sendPage(
     ctx,
     request,

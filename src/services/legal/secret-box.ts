@@ -4,7 +4,7 @@
 // the second factor needs the data folder's key file too. Each sealed value is bound to its row
 // (the additional authenticated data names the table and the account), so a sealed secret copied
 // onto another account's row does not open.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -46,6 +46,15 @@ export class SecretBox {
     if (key.length !== 32) throw new Error(`${this.#file} does not hold a 256-bit key`);
     this.#key = key;
     return key;
+  }
+
+  /**
+   * A 256-bit key for one purpose (e.g. signing the web forms' tokens), derived from the key file
+   * with HKDF, so every process sharing the data folder derives the same key and no second file is
+   * needed; a key derived for one purpose says nothing about the key for another.
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.#load(), Buffer.alloc(0), Buffer.from(purpose, "utf8"), 32));
   }
 
   seal(plain: string, context: string): string {
