@@ -48,6 +48,36 @@ describe("scheduled statuses", () => {
     assert.equal(home[0]?.created_at, site.ctx.clock.now().toISOString());
   });
 
+  test("queuing a reply to a followers-only post one cannot see answers exactly as for a missing post (finding 14)", async () => {
+    const alice = await site.user("alice");
+    const mallory = await site.user("dave");
+    const secret = await site.ctx.services.posting.create(alice.viewer, {
+      text: "for followers",
+      visibility: "private",
+    });
+    const at = new Date(site.ctx.clock.now().getTime() + 2 * HOUR).toISOString();
+    const queue = (inReplyTo: string) =>
+      mallory.api.post("/api/v1/statuses", { status: "a reply", scheduled_at: at, in_reply_to_id: inReplyTo });
+    const hidden = await queue(secret.id);
+    const missing = await queue("123456789012345678");
+    assert.equal(missing.statusCode, 404);
+    assert.equal(hidden.statusCode, missing.statusCode, "the same status for a hidden post as for a missing one");
+    assert.deepEqual(hidden.json(), missing.json(), "and the same answer");
+    assert.equal(((await mallory.api.get("/api/v1/scheduled_statuses")).json() as Json[]).length, 0);
+    // The same through the publishing delay (also a queue), and a follower may still reply.
+    await site.ctx.services.scheduling.setDelay(mallory.viewer, "15m");
+    const delayed = await mallory.api.post("/api/v1/statuses", { status: "a reply", in_reply_to_id: secret.id });
+    assert.deepEqual([delayed.statusCode, delayed.json()], [404, missing.json()]);
+    const bob = await site.user("bob");
+    await site.ctx.services.relationships.follow(bob.viewer, alice.account.id);
+    const allowed = await bob.api.post("/api/v1/statuses", {
+      status: "a reply",
+      scheduled_at: at,
+      in_reply_to_id: secret.id,
+    });
+    assert.equal(allowed.statusCode, 200, allowed.body);
+  });
+
   test("a publishing delay set on the account queues every post from apps too", async () => {
     const carol = await site.user("carol");
     await site.ctx.services.scheduling.setDelay(carol.viewer, "15m");

@@ -79,3 +79,31 @@ test("publish at: a UTC time on the compose form; too soon or malformed is a 422
   assert.equal(queued.length, 1);
   assert.equal(queued[0]?.scheduledAt, `${at}:00.000Z`);
 });
+
+test("queuing a web reply to a followers-only post one cannot see: the missing-post answer (finding 14)", async () => {
+  const author = web.client();
+  await author.signUp("secret_author");
+  const authorAccount = await ctx.services.accounts.byHandle("secret_author");
+  assert.ok(authorAccount);
+  const secret = await ctx.services.posting.create(
+    { accountId: authorAccount.id, roles: [] },
+    { text: "followers only", visibility: "private" },
+  );
+  const mallory = web.client();
+  await mallory.signUp("mallory_web");
+  const at = new Date(ctx.clock.now().getTime() + 2 * HOUR).toISOString().slice(0, 16);
+  const queue = (inReplyTo: string, key: string) =>
+    mallory.post("/statuses", {
+      text: "a reply",
+      visibility: "public",
+      in_reply_to_id: inReplyTo,
+      publish_at: at,
+      idempotency: key,
+    });
+  const hidden = await queue(secret.id, "w1");
+  const missing = await queue("123456789012345678", "w2");
+  assert.equal(missing.statusCode, 422);
+  assert.equal(hidden.statusCode, 422, "not queued (it was 303 before)");
+  assert.equal(textOf(hidden.body), textOf(missing.body), "the same page as for a missing post");
+  assert.match(textOf((await mallory.get("/scheduled")).body), /No posts are waiting/);
+});

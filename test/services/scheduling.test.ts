@@ -141,3 +141,29 @@ test("images of a post waiting in the queue are not purged as abandoned uploads"
     await ctx.destroy();
   }
 });
+
+test("queuing a reply to a post the author may not see is refused exactly like one to a missing post (finding 14)", async () => {
+  const ctx = await createTestContext({ clockStart: "2017-03-14T09:00:00.000Z" });
+  try {
+    const alice = await person(ctx, "alice");
+    const dave = await person(ctx, "dave");
+    const secret = await ctx.services.posting.create(alice.viewer, { text: "for followers", visibility: "private" });
+    const later = new Date(ctx.clock.now().getTime() + 2 * HOUR);
+    const refusal = async (inReplyToId: string) => {
+      try {
+        await ctx.services.scheduling.submit(dave.viewer, { text: "a reply", inReplyToId }, later);
+      } catch (e) {
+        const err = e as PubliusError;
+        return { status: err.status, message: err.publicMessage, fields: err.fields };
+      }
+      return "queued";
+    };
+    const hidden = await refusal(secret.id);
+    const missing = await refusal("123456789012345678");
+    assert.notEqual(missing, "queued");
+    assert.deepEqual(hidden, missing);
+    assert.deepEqual(await ctx.services.scheduling.list(dave.viewer), []);
+  } finally {
+    await ctx.destroy();
+  }
+});

@@ -24,6 +24,30 @@ import { hydrateStatuses } from "./hydrate.ts";
 import { PostingLimits } from "./posting-limits.ts";
 import { removeStatus } from "./removal.ts";
 
+/**
+ * The post a reply answers, as the viewer may see it: one rule for publishing now and for queuing
+ * (scheduled and delayed posts). A post that is gone and one the viewer may not see get the same
+ * answer, so a reply cannot tell whether someone's followers-only post exists.
+ */
+export async function replyParent(
+  db: Queryable,
+  viewer: Viewer,
+  inReplyToId: string,
+): Promise<{ id: string; account_id: string }> {
+  const parent = await statusSource(db)
+    .select(["s.id", "s.account_id"])
+    .where("s.id", "=", inReplyToId)
+    .where("s.reblog_of_id", "is", null)
+    .where(visibleTo(viewer.accountId))
+    .executeTakeFirst();
+  if (!parent) {
+    throw unprocessable("The post you are replying to has been deleted or is not visible to you.", {
+      inReplyToId: "That post is gone.",
+    });
+  }
+  return parent;
+}
+
 export interface NewStatus {
   text: string;
   spoilerText?: string | undefined;
@@ -125,20 +149,7 @@ export class PostingService {
     const written = withPublication(
       publication,
       this.#deps.db.transaction().execute(async (tx) => {
-        let parent: { id: string; account_id: string } | undefined;
-        if (input.inReplyToId) {
-          parent = await statusSource(tx)
-            .select(["s.id", "s.account_id"])
-            .where("s.id", "=", input.inReplyToId)
-            .where("s.reblog_of_id", "is", null)
-            .where(visibleTo(viewer.accountId))
-            .executeTakeFirst();
-          if (!parent) {
-            throw unprocessable("The post you are replying to has been deleted or is not visible to you.", {
-              inReplyToId: "That post is gone.",
-            });
-          }
-        }
+        const parent = input.inReplyToId ? await replyParent(tx, viewer, input.inReplyToId) : undefined;
         const text = input.text.trim();
         const { content, mentionIds, tagNames } = await this.#render(tx, text);
         await tx

@@ -9,7 +9,7 @@ import { notFound, PubliusError, unprocessable } from "../../domain/errors.ts";
 import { randomId } from "../../domain/ids.ts";
 import type { Status } from "../../domain/status.ts";
 import type { ServiceDeps } from "../deps.ts";
-import type { NewStatus, PostingService } from "./posting.ts";
+import { type NewStatus, type PostingService, replyParent } from "./posting.ts";
 
 export const POST_DELAYS = { off: 0, "15m": 15 * MINUTE, "1h": HOUR, "6h": 6 * HOUR } as const;
 export type PostDelay = keyof typeof POST_DELAYS;
@@ -110,6 +110,9 @@ export class SchedulingService {
       const existing = (await this.list(viewer)).find((s) => s.params.idempotencyKey === key);
       if (existing) return { kind: "scheduled", scheduled: existing };
     }
+    // The post answered must be there and visible to the author now, by the rule publishing uses
+    // (and with its answer); it is checked again at publishing.
+    if (input.inReplyToId) await replyParent(this.#deps.db, viewer, input.inReplyToId);
     // A queued post counts against the posting limits when it is queued, not when it is published.
     await this.#posting.limits.admit(viewer, input.text);
     const mediaIds = [...new Set(input.mediaIds ?? [])];
@@ -124,17 +127,6 @@ export class SchedulingService {
         .execute();
       if (own.length !== mediaIds.length)
         throw unprocessable("One of the media_ids is not an unattached upload of yours.");
-    }
-    if (input.inReplyToId) {
-      // The post answered must exist now; it is checked again at publishing.
-      await this.#deps.db
-        .selectFrom("statuses")
-        .select("id")
-        .where("id", "=", input.inReplyToId)
-        .executeTakeFirstOrThrow()
-        .catch(() => {
-          throw unprocessable("The post you are replying to has been deleted or is not visible to you.");
-        });
     }
     const params: ScheduledParams = {
       text: input.text.trim(),
