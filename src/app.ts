@@ -15,7 +15,7 @@ import { mediaFileRoutes } from "./http/media-files.ts";
 import { FIELD_BYTES, UploadBudget } from "./http/multipart.ts";
 import { installNulRule } from "./http/nul.ts";
 import { installOnionRewriting } from "./http/origin.ts";
-import { RateLimiter } from "./http/rate-limit.ts";
+import { RateLimiter, sharedAddressRule } from "./http/rate-limit.ts";
 import { legalConsole } from "./http/staff/legal-plugin.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
@@ -134,6 +134,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // One limiter for the whole app: the API's limits and the per-address ones routes add.
   const limiter = options.limiter ?? new RateLimiter(ctx.clock);
   app.decorate("rateLimiter", limiter);
+  app.decorate("sharedAddress", sharedAddressRule(ctx.config));
   // Upload bodies held in memory at once, server-wide: room for a few of the largest at a time.
   const uploads =
     options.uploads ??

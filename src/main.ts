@@ -35,6 +35,9 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const housekeeping = async () => {
     try {
       await ctx.services.sessions.purgeExpired();
+      // Apps with no token and no code, unused for a week (oauth.ts: expireUnusedApps).
+      await ctx.services.oauth.purgeExpiredCodes();
+      await ctx.services.oauth.expireUnusedApps();
       await store.db.deleteFrom("idempotency_keys").where("expires_at", "<", ctx.clock.now().toISOString()).execute();
       // Uploads never attached for a day, then every media file no row names any more.
       await ctx.services.media.purgeUnattached();

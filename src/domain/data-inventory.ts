@@ -373,7 +373,8 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "oauth_apps",
-    about: "Apps registered for the Mastodon API. Who registered one is not recorded.",
+    about:
+      "Apps registered for the Mastodon API. Who registered one is not recorded. An app that holds no token and no authorisation code and has not been used for 7 days is deleted by the hourly housekeeping.",
     ownedBy: [],
     columns: {
       id: c("none", "key", "nobody"),
@@ -384,6 +385,11 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       client_id: c("none", "the app's public id", "nobody"),
       client_secret_hash: c("none", "SHA-256 of the app's secret", "nobody"),
       created_day: c("none", "the day the app registered", "nobody"),
+      expires_day: c(
+        "none",
+        "a week after the app registered or last got a token or an authorisation code (a day, never a time): from then, an app holding no token and no code is deleted",
+        "nobody",
+      ),
     },
   },
   {

@@ -3,7 +3,9 @@
 // back to an address afterwards; signed-in clients are keyed by their token or session instead.
 // Nothing here is ever written anywhere.
 import { createHmac, randomBytes } from "node:crypto";
+import { BlockList, isIP } from "node:net";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Config } from "../config/config.ts";
 import type { Clock } from "../domain/clock.ts";
 import { HOUR, MINUTE } from "../domain/clock.ts";
 import { PubliusError } from "../domain/errors.ts";
@@ -12,6 +14,8 @@ declare module "fastify" {
   interface FastifyInstance {
     /** The app's one limiter (made in buildApp), for the per-address limits routes add. */
     rateLimiter: RateLimiter;
+    /** Whether this request's address is shared by everyone (onion, a proxy's own address): see sharedAddressRule. */
+    sharedAddress: (request: FastifyRequest) => boolean;
   }
 }
 
@@ -105,6 +109,37 @@ export class RateLimiter {
   }
 }
 
+/**
+ * When a request's address tells visitors apart, and when it does not. Everyone who comes through
+ * the onion service arrives from the Tor daemon's address, and a request that reaches us from a
+ * proxy's own address (a configured proxy that forwarded no client address, or one whose header is
+ * not believed) carries the proxy's: for those, a per-address bucket would be one bucket for every
+ * visitor, so the limits that lock out (failed sign-ins) do not use it and cost per account or by a
+ * proof of work instead. A request without an address counts as shared too.
+ */
+export function sharedAddressRule(config: Config): (request: FastifyRequest) => boolean {
+  const onionHost = config.onionUrl ? new URL(config.onionUrl).host : undefined;
+  const proxies = new BlockList();
+  for (const item of config.trustedProxies) {
+    if (item === "loopback") {
+      proxies.addSubnet("127.0.0.0", 8, "ipv4");
+      proxies.addAddress("::1", "ipv6");
+      continue;
+    }
+    const [address = "", bits] = item.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (bits === undefined) proxies.addAddress(address, type);
+    else proxies.addSubnet(address, Number(bits), type);
+  }
+  return (request) => {
+    if (onionHost && request.headers.host?.toLowerCase() === onionHost) return true;
+    const ip = (request.ip ?? "").replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, "");
+    if (!ip) return true;
+    const family = isIP(ip);
+    return family !== 0 && proxies.check(ip, family === 6 ? "ipv6" : "ipv4");
+  };
+}
+
 /** Account creation from one address, web form and API together. */
 export const SIGN_UP_LIMIT: Limit = { max: 10, windowMs: HOUR };
 /** Sign-in attempts from one address (failures also slow down per account: sign-in-throttle.ts). */
@@ -149,9 +184,28 @@ export const limitSignUps = limitPerAddress(
   (minutes) => `Too many accounts were requested from your network. Try again in ${minutesText(minutes)}.`,
 );
 
-/** POST /signin. */
-export const limitSignIns = limitPerAddress(
+const limitSignInsPerAddress = limitPerAddress(
   "signin",
   SIGN_IN_LIMIT,
   (minutes) => `Too many sign-in attempts from your network. Try again in ${minutesText(minutes)}.`,
+);
+
+/**
+ * POST /signin: per address where the address tells visitors apart. Where it does not (onion, a
+ * proxy's own address) one visitor's 30 failures would lock out every other visitor, so there the
+ * only cost is the per-handle back-off (sign-in-throttle.ts), which never keeps the right password
+ * out.
+ */
+export async function limitSignIns(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  if (request.server.sharedAddress(request)) return;
+  await limitSignInsPerAddress(request, reply);
+}
+
+/** Apps registered from one address an hour (POST /api/v1/apps). */
+export const APP_REGISTRATION_LIMIT: Limit = { max: 30, windowMs: HOUR };
+
+export const limitAppRegistrations = limitPerAddress(
+  "apps",
+  APP_REGISTRATION_LIMIT,
+  (minutes) => `Too many apps were registered from your network. Try again in ${minutesText(minutes)}.`,
 );

@@ -185,7 +185,8 @@ describe("buckets are keyed without the address", () => {
         for (const needle of [A, B, V6, "192.0.2", "2001:db8", Buffer.from(A).toString("base64url")]) {
           assert.ok(!key.includes(needle), `bucket ${key} contains ${needle}`);
         }
-        assert.match(key, /^(signin|signup|a|t):[A-Za-z0-9_-]+$/);
+        // Buckets: per-address ones (an HMAC), an account's (u:), an app's (app:) — never an address.
+        assert.match(key, /^(signin|signup|apps|a|u|app):[A-Za-z0-9_-]+$/);
       }
 
       const before = h.limiter.addressKey(A);
@@ -259,7 +260,7 @@ describe("buckets are keyed without the address", () => {
         remoteAddress: A,
         headers: { authorization: `Bearer ${token}` },
       });
-      assert.equal(withToken.statusCode, 200, "a token has its own bucket");
+      assert.equal(withToken.statusCode, 200, "a token counts against its app's bucket, not the address's");
     } finally {
       await h.app.close();
       await h.ctx.destroy();

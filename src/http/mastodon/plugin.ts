@@ -69,6 +69,18 @@ export function setLinkHeader(
   reply.header("link", `<${link("max_id", ids.oldest)}>; rel="next", <${link("min_id", ids.newest)}>; rel="prev"`);
 }
 
+/**
+ * Whose API bucket a request counts against: a user token the account's (however many apps or
+ * tokens it holds, as Mastodon counts), an app-only token the app's (so minting more client
+ * credentials buys no more requests), no token the address's (an HMAC of it, see rate-limit.ts).
+ */
+export function apiBucket(request: FastifyRequest, limiter: RateLimiter): string {
+  const token = request.api?.token;
+  if (token?.accountId) return `u:${token.accountId}`;
+  if (token) return `app:${token.appId}`;
+  return `a:${limiter.addressKey(request.ip)}`;
+}
+
 export async function registerMastodonApi(
   app: FastifyInstance,
   ctx: AppContext,
@@ -84,7 +96,7 @@ export async function registerMastodonApi(
       const token = bearer(request);
       request.api = await ctx.services.oauth.authenticate(token);
       if (token && !request.api) throw new PubliusError(401, "The access token is invalid");
-      const bucket = request.api ? `t:${request.api.token.id}` : `a:${limiter.addressKey(request.ip)}`;
+      const bucket = apiBucket(request, limiter);
       const r = limiter.hit(bucket, API_LIMIT);
       setRateLimitHeaders(reply, r);
       if (!r.allowed) {

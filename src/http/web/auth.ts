@@ -1,6 +1,6 @@
 // Sign up, sign in, sign out. Only a handle and a password are asked; nothing else.
 import { readFileSync } from "node:fs";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { DAY } from "../../domain/clock.ts";
 import { PubliusError } from "../../domain/errors.ts";
@@ -43,7 +43,13 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     );
   });
 
-  app.post("/signup", { preHandler: limitSignUps }, async (request, reply) => {
+  // Where the address is everyone's (onion), a solved proof of work is the cost of a sign-up and the
+  // shared per-address bucket counts only sign-ups without one, so one visitor cannot use it up for all.
+  const limitUnpaidSignUps = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!request.server.sharedAddress(request)) await limitSignUps(request, reply);
+  };
+
+  app.post("/signup", { preHandler: limitUnpaidSignUps }, async (request, reply) => {
     const values = {
       handle: field(request.body, "handle"),
       invite: field(request.body, "invite"),
@@ -62,6 +68,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (challenges) {
         const counter = field(request.body, "pow_counter");
         if (!counter || !challenges.redeem(field(request.body, "pow_challenge"), counter)) {
+          if (request.server.sharedAddress(request)) await limitSignUps(request, reply);
           registerAs = "approval";
           if (!values.invite.trim() && !values.reason.trim()) {
             const message = counter
@@ -71,6 +78,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
           }
         }
       }
+      if (!challenges && request.server.sharedAddress(request)) await limitSignUps(request, reply);
       const account = await ctx.services.accounts.register(
         { handle: values.handle, password, reason: values.reason, inviteCode: values.invite },
         registerAs ? { mode: registerAs } : {},

@@ -3,7 +3,7 @@
 // day and nothing about where or when it was used.
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Viewer } from "../../domain/account.ts";
-import { dayOf, MINUTE } from "../../domain/clock.ts";
+import { DAY, dayOf, MINUTE } from "../../domain/clock.ts";
 import { notFound, PubliusError, unprocessable } from "../../domain/errors.ts";
 import { randomId, randomToken } from "../../domain/ids.ts";
 import { parseScopes, scopesWithin } from "../../domain/scopes.ts";
@@ -37,6 +37,11 @@ export interface Authenticated {
 }
 
 /** An OAuth error in RFC 6749's shape (`error`, `error_description`). */
+/** Live client_credentials (app-only) tokens an app may hold at once. */
+export const MAX_APP_TOKENS = 10;
+/** An app with no token and no code, unused for this many days, is deleted. */
+export const APP_IDLE_DAYS = 7;
+
 export class OAuthError extends PubliusError {
   readonly code: string;
   constructor(status: number, code: string, description: string) {
@@ -121,6 +126,7 @@ export class OAuthService {
       client_id: randomToken(),
       client_secret_hash: sha256(clientSecret),
       created_day: dayOf(this.#deps.clock.now()),
+      expires_day: this.#expiryDay(),
     };
     await this.#deps.db.insertInto("oauth_apps").values(row).execute();
     return { app: toApp(row), clientSecret };
@@ -221,7 +227,44 @@ export class OAuthService {
         expires_at: expires.toISOString(),
       })
       .execute();
+    await this.#used(app.id);
     return code;
+  }
+
+  /** A week from today (a day only): the earliest an app unused from now on may be deleted. */
+  #expiryDay(): string {
+    return dayOf(new Date(this.#deps.clock.now().getTime() + APP_IDLE_DAYS * DAY));
+  }
+
+  /** The app was used today: its expiry moves to a week from today. */
+  async #used(appId: string): Promise<void> {
+    const day = this.#expiryDay();
+    await this.#deps.db
+      .updateTable("oauth_apps")
+      .set({ expires_day: day })
+      .where("id", "=", appId)
+      .where("expires_day", "<", day)
+      .execute();
+  }
+
+  /**
+   * Deletes apps that hold no token and no authorisation code and have not registered, got a token
+   * or a code for APP_IDLE_DAYS days (run by the hourly housekeeping). Returns how many went.
+   */
+  async expireUnusedApps(): Promise<number> {
+    const result = await this.#deps.db
+      .deleteFrom("oauth_apps")
+      .where("expires_day", "<=", dayOf(this.#deps.clock.now()))
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom("oauth_tokens as t").select("t.id").whereRef("t.app_id", "=", "oauth_apps.id"))),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(eb.selectFrom("oauth_codes as c").select("c.app_id").whereRef("c.app_id", "=", "oauth_apps.id")),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** grant_type=authorization_code. The code is consumed whatever the outcome. */
@@ -267,6 +310,21 @@ export class OAuthService {
     if (unknown.length || !scopesWithin(scopes, app.scopes)) {
       throw new OAuthError(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
     }
+    // App-only tokens share the app's one API bucket, and an app holds only a few at a time: minting
+    // more cannot buy more requests, nor fill the database.
+    const live = await this.#deps.db
+      .selectFrom("oauth_tokens")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("app_id", "=", app.id)
+      .where("account_id", "is", null)
+      .executeTakeFirstOrThrow();
+    if (Number(live.n) >= MAX_APP_TOKENS) {
+      throw new OAuthError(
+        429,
+        "invalid_request",
+        `This app already holds ${MAX_APP_TOKENS} app tokens: reuse one, or revoke one (POST /oauth/revoke) first.`,
+      );
+    }
     return this.issue(app.id, null, scopes);
   }
 
@@ -289,6 +347,7 @@ export class OAuthService {
         created_day: record.createdDay,
       })
       .execute();
+    await this.#used(appId);
     return { token, record };
   }
 

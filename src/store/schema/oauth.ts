@@ -11,6 +11,11 @@ export interface OAuthAppsTable {
   /** SHA-256 of the client secret. */
   client_secret_hash: string;
   created_day: string;
+  /**
+   * From this day the app is deleted if it holds no token and no code: a week after it registered or
+   * last got a token or code (a day only).
+   */
+  expires_day: string;
 }
 
 /** An authorization code: single use, ten minutes, stored as a hash. */

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
 import { notFound, unprocessable } from "../../../domain/errors.ts";
 import { applicationToApi, credentialApplicationToApi } from "../../../present/mastodon/app.ts";
+import { limitAppRegistrations } from "../../rate-limit.ts";
 import { paramsOf, str, strings } from "../params.ts";
 import { requireToken } from "../plugin.ts";
 
@@ -10,7 +11,8 @@ export function appsRoutes(api: FastifyInstance, ctx: AppContext): void {
   const { oauth } = ctx.services;
 
   // Public: anyone may register a client. Nothing about who registered it is kept.
-  api.post("/api/v1/apps", async (request) => {
+  // Registrations are limited per address (an HMAC of it, in memory only); unused apps expire.
+  api.post("/api/v1/apps", { preHandler: limitAppRegistrations }, async (request) => {
     const p = paramsOf(request);
     const clientName = str(p, "client_name", { max: 200 });
     if (!clientName?.trim()) throw unprocessable("Validation failed: Application name can't be blank");
