@@ -168,6 +168,33 @@ describe("CSRF cookie on an https site (finding 19)", () => {
       assert.equal((await post({ "__Host-publius_csrf": value })).statusCode, 401);
       // ...and the same cookie under a name any page could set is not read at all.
       assert.equal((await post({ publius_csrf: value })).statusCode, 403);
+
+      // The session cookie is __Host- too, and signing out clears it with the same attributes.
+      await ctx.services.accounts.register({ handle: "hosted", password: "correct horse battery staple" });
+      const signIn = await app.inject({
+        method: "POST",
+        url: "/signin",
+        cookies: { "__Host-publius_csrf": value },
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        payload: new URLSearchParams({
+          csrf: token ?? "",
+          handle: "hosted",
+          password: "correct horse battery staple",
+        }).toString(),
+      });
+      assert.equal(signIn.statusCode, 303, signIn.body);
+      const cookies = [signIn.headers["set-cookie"] ?? []].flat();
+      const session = cookies.find((c) => c.startsWith("__Host-publius_session=")) ?? "";
+      assert.match(session, /; Secure/);
+      assert.match(session, /; Path=\//);
+      assert.doesNotMatch(session, /Domain=/i);
+      assert.ok(
+        cookies.some((c) => /^__Host-publius_csrf=;/.test(c) && c.includes("Secure")),
+        "the pre-session cookie is ended",
+      );
+      const sessionValue = /^__Host-publius_session=([^;]*)/.exec(session)?.[1] ?? "";
+      const planted = await app.inject({ method: "GET", url: "/home", cookies: { publius_session: sessionValue } });
+      assert.equal(planted.statusCode, 303, "a session under the unprefixed name is not read");
     } finally {
       await app.close();
       await ctx.destroy();

@@ -4,7 +4,7 @@ import type { AppContext } from "../../context.ts";
 import { PubliusError } from "../../domain/errors.ts";
 import { secondFactorPage } from "../../present/staff/legal-access.ts";
 import { SecondFactorSessionEnded } from "../../services/legal/access.ts";
-import { field, SESSION_COOKIE, safeBack, sendPage, signedIn } from "../web/request.ts";
+import { clearSessionCookie, field, safeBack, sendPage, signedIn } from "../web/request.ts";
 
 export function legalAccessRoutes(app: FastifyInstance, ctx: AppContext): void {
   const access = ctx.services.legal.access;
@@ -39,7 +39,7 @@ export function legalAccessRoutes(app: FastifyInstance, ctx: AppContext): void {
     } catch (e) {
       // Too many wrong codes in this session: the service ended it.
       if (e instanceof SecondFactorSessionEnded) {
-        reply.clearCookie(SESSION_COOKIE, { path: "/" });
+        clearSessionCookie(ctx, reply);
         return reply.redirect("/signin", 303);
       }
       // A wrong code (422), the wait after several (429) or a locked factor (423): said beside the field.

@@ -7,7 +7,7 @@ import type { AppContext } from "../../context.ts";
 import { type LegalActor, SecondFactorRequired } from "../../services/legal/access.ts";
 import { documentTooLarge } from "../../services/legal/files.ts";
 import { installMultipart, type UploadBudget } from "../multipart.ts";
-import { SESSION_COOKIE, signedIn } from "../web/request.ts";
+import { sessionCookieName, signedIn } from "../web/request.ts";
 import { legalAccessRoutes } from "./legal-access.ts";
 import { legalAuditRoutes } from "./legal-audit.ts";
 import { legalCanaryRoutes } from "./legal-canary.ts";
@@ -57,7 +57,7 @@ export async function legalConsole(app: FastifyInstance, ctx: AppContext, upload
       legal,
       uploads,
       async (request) => {
-        request.auth = await ctx.services.sessions.resolve(request.cookies[SESSION_COOKIE]);
+        request.auth = await ctx.services.sessions.resolve(request.cookies[sessionCookieName(ctx)]);
         request.legalActor = ctx.services.legal.access.forSession(signedIn(request));
         return { files: 1, fileBytes: limit, tooLarge: () => documentTooLarge(limit) };
       },

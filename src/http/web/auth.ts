@@ -8,7 +8,15 @@ import { signInPage, signUpPage } from "../../present/web/auth.ts";
 import { SESSION_DAYS } from "../../services/accounts/sessions.ts";
 import { SignUpChallenges } from "../../services/accounts/signup-challenge.ts";
 import { limitSignIns, limitSignUps } from "../rate-limit.ts";
-import { cookieOptions, field, SESSION_COOKIE, safeBack, sendPage, withNotice } from "./request.ts";
+import {
+  clearSessionCookie,
+  cookieOptions,
+  field,
+  safeBack,
+  sendPage,
+  sessionCookieName,
+  withNotice,
+} from "./request.ts";
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   const mode = ctx.config.registration;
@@ -22,7 +30,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   // The new session gives the forms a new token (csrf.ts); the anonymous one ends with the cookie.
   const startSession = (reply: FastifyReply, token: string) => {
-    reply.setCookie(SESSION_COOKIE, token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
+    reply.setCookie(sessionCookieName(ctx), token, cookieOptions(ctx, (SESSION_DAYS * DAY) / 1000));
     reply.clearCookie(app.formTokens.cookieName, cookieOptions(ctx));
   };
 
@@ -127,8 +135,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   app.post("/signout", async (request, reply) => {
-    await ctx.services.sessions.signOut(request.cookies[SESSION_COOKIE]);
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    await ctx.services.sessions.signOut(request.cookies[sessionCookieName(ctx)]);
+    clearSessionCookie(ctx, reply);
     return reply.redirect(withNotice("/signin", "signedout"), 303);
   });
 }

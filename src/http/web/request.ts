@@ -10,7 +10,22 @@ import type { SignedIn } from "../../services/accounts/sessions.ts";
 import { SecretBox } from "../../services/legal/secret-box.ts";
 import { checkFormToken, formTokenFor, installCsrfRule } from "./csrf.ts";
 
+/** The session cookie's name on a plain-http site (tests, a local server). */
 export const SESSION_COOKIE = "publius_session";
+
+/**
+ * The session cookie's name: `__Host-` prefixed when the site is served over https, so that no
+ * sibling subdomain nor plain-http page can set (fixate) it; the browser then insists on Secure,
+ * Path=/ and no Domain.
+ */
+export function sessionCookieName(ctx: AppContext): string {
+  return ctx.config.publicUrl.startsWith("https:") ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
+
+/** Ends the session cookie (with the attributes it was set with, which a __Host- cookie needs). */
+export function clearSessionCookie(ctx: AppContext, reply: FastifyReply): void {
+  reply.clearCookie(sessionCookieName(ctx), cookieOptions(ctx));
+}
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -40,7 +55,7 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
     return key;
   });
   app.addHook("preHandler", async (request, reply) => {
-    const session = request.cookies[SESSION_COOKIE];
+    const session = request.cookies[sessionCookieName(ctx)];
     request.auth = await ctx.services.sessions.resolve(session);
     const { page, expected } = formTokenFor(tokens, request, reply, session, cookieOptions(ctx));
     request.csrfToken = page;
@@ -51,7 +66,7 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
   // A page rendered for a signed-in person names them in its header, so any HTML answer to a
   // request carrying a session is no-store too, whatever the route chose for the public.
   app.addHook("onSend", async (request, reply, payload) => {
-    const signedInRequest = request.auth !== undefined || Boolean(request.cookies?.[SESSION_COOKIE]);
+    const signedInRequest = request.auth !== undefined || Boolean(request.cookies?.[sessionCookieName(ctx)]);
     if (String(reply.getHeader("cache-control") ?? "").includes("no-store")) return payload;
     const isHtml = String(reply.getHeader("content-type") ?? "").startsWith("text/html");
     if (isPrivatePath(request.url) || (signedInRequest && (isHtml || !reply.hasHeader("cache-control")))) {
@@ -141,7 +156,7 @@ export async function sendErrorPage(
   // The error may have come before the hooks ran (a body that was too large): fill in what is missing.
   if ((request.csrfToken === undefined || request.csrfToken === "") && request.cookies) {
     const tokens = request.server.formTokens;
-    request.csrfToken = tokens.expectedFor(request.cookies[SESSION_COOKIE], request.cookies[tokens.cookieName]);
+    request.csrfToken = tokens.expectedFor(request.cookies[sessionCookieName(ctx)], request.cookies[tokens.cookieName]);
   }
   return sendPage(
     ctx,

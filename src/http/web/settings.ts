@@ -12,7 +12,7 @@ import {
   profileSettings,
   sessionsSettings,
 } from "../../present/web/settings.ts";
-import { field, SESSION_COOKIE, sendPage, signedIn, withNotice } from "./request.ts";
+import { clearSessionCookie, field, sendPage, signedIn, withNotice } from "./request.ts";
 
 export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { accounts, sessions, invites } = ctx.services;
@@ -102,7 +102,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
     const { viewer, sessionId } = signedIn(request);
     await sessions.revoke(viewer, request.params.id);
     if (request.params.id === sessionId) {
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      clearSessionCookie(ctx, reply);
       return reply.redirect(withNotice("/signin", "signedout"), 303);
     }
     return reply.redirect(withNotice("/settings/sessions", "revoked"), 303);
@@ -180,7 +180,7 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
         422,
       );
     }
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    clearSessionCookie(ctx, reply);
     return reply.redirect("/", 303);
   });
 }
