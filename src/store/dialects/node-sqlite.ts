@@ -89,6 +89,9 @@ class NodeSqliteDriver implements Driver {
     await connection.executeQuery(CQ.raw("commit"));
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, …):
+    // a second rollback would throw "no transaction is active" and hide the error that matters.
+    if (!this.#db?.isTransaction) return;
     await connection.executeQuery(CQ.raw("rollback"));
   }
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
