@@ -52,6 +52,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     }
   };
   await housekeeping();
+  // Account deletions a stopped process left midway finish now (the accounts are hidden meanwhile).
+  const resuming = ctx.services.accounts.resumeDeletions().then(
+    (n) => {
+      if (n) logger.info(`finished deleting ${n} accounts whose deletion was interrupted`);
+    },
+    (e) => logger.error("finishing interrupted account deletions failed", e),
+  );
   const timer = setInterval(housekeeping, HOUR);
   timer.unref();
 
@@ -117,6 +124,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       const { cut } = await graceful.shutdown(drainMs);
       if (cut) logger.info(`shutdown: cut ${cut} connections still open after ${SHUTDOWN_LIMIT_MS / 1000} s`);
       // Live updates and media clean-up still under way finish before the database closes.
+      await resuming;
       await ctx.services.streaming.settled();
       await ctx.services.media.settled();
       await ctx.services.forgetting.settled();
