@@ -73,6 +73,19 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Request ids must not be derived from anything the client sends.
     genReqId: () => "",
+    // A client that never finishes its request gets 408 and loses the connection: a few slow
+    // clients cannot hold the server's sockets, nor hold a shutdown open (docs/operating.md).
+    requestTimeout: ctx.config.requestTimeoutMs,
+    // Idle keep-alive connections close after 5 s (Fastify's default, 72 s, outlasts every
+    // orchestrator's shutdown grace period).
+    keepAliveTimeout: 5000,
+    // A shutdown answers what is accepted instead of 503 (src/http/shutdown.ts).
+    return503OnClosing: false,
+    http: {
+      headersTimeout: Math.min(10_000, ctx.config.requestTimeoutMs),
+      // How often Node checks the two timeouts above (its default, 30 s, would let them run late).
+      connectionsCheckingInterval: 1000,
+    },
   });
 
   const { onRoute } = options;

@@ -5,6 +5,7 @@ import type { Config } from "./config/config.ts";
 import { createContext } from "./context.ts";
 import { HOUR } from "./domain/clock.ts";
 import { createLogger } from "./http/logging.ts";
+import { DRAIN_MS, installGracefulShutdown, SHUTDOWN_LIMIT_MS } from "./http/shutdown.ts";
 import { migrate, openStore, secureDataDir } from "./store/store.ts";
 
 export interface RunningServer {
@@ -26,7 +27,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   if (tightenedFrom !== undefined) {
     logger.info(`the data folder was mode ${tightenedFrom.toString(8).padStart(4, "0")}; it is now 0700`);
   }
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    timeoutMs: config.databaseTimeoutMs,
+    sqliteSynchronous: config.sqliteSynchronous,
+    onConnectionError: (message) => logger.error(message),
+  });
   const applied = await migrate(store);
   if (applied.length) logger.info(`applied migrations: ${applied.join(", ")}`);
   const ctx = createContext({ config, store });
@@ -48,6 +55,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     }
   };
   await housekeeping();
+  // Account deletions a stopped process left midway finish now (the accounts are hidden meanwhile).
+  const resuming = ctx.services.accounts.resumeDeletions().then(
+    (n) => {
+      if (n) logger.info(`finished deleting ${n} accounts whose deletion was interrupted`);
+    },
+    (e) => logger.error("finishing interrupted account deletions failed", e),
+  );
   const timer = setInterval(housekeeping, HOUR);
   timer.unref();
 
@@ -92,6 +106,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const legalTimer = setInterval(legalDue, 60_000);
   legalTimer.unref();
 
+  const graceful = installGracefulShutdown(app);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -101,14 +116,18 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   );
 
   let closing: Promise<void> | undefined;
-  const close = () => {
+  /** drainMs: how long to keep answering (with Connection: close) before no longer accepting. */
+  const close = (drainMs = 0) => {
     closing ??= (async () => {
       clearInterval(timer);
       clearInterval(publisher);
       clearInterval(legalTimer);
-      // Stops accepting, lets requests in flight finish, then closes the database.
-      await app.close();
+      // Answers what was accepted, stops accepting, lets requests in flight finish (at most
+      // SHUTDOWN_LIMIT_MS), ends streams; then the database closes.
+      const { cut } = await graceful.shutdown(drainMs);
+      if (cut) logger.info(`shutdown: cut ${cut} connections still open after ${SHUTDOWN_LIMIT_MS / 1000} s`);
       // Live updates and media clean-up still under way finish before the database closes.
+      await resuming;
       await ctx.services.streaming.settled();
       await ctx.services.media.settled();
       await ctx.services.forgetting.settled();
@@ -119,7 +138,13 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   };
   if (options.handleSignals) {
     const onSignal = () => {
-      close().then(
+      logger.info(`shutting down: finishing requests in flight (at most ${SHUTDOWN_LIMIT_MS / 1000} s)`);
+      // Whatever hangs after the bound (a database that does not answer its close) does not hold the exit.
+      setTimeout(() => {
+        logger.error("shutdown took too long; exiting now");
+        process.exit(1);
+      }, SHUTDOWN_LIMIT_MS + 3000).unref();
+      close(DRAIN_MS).then(
         () => process.exit(0),
         (e) => {
           logger.error("shutdown failed", e);
@@ -130,5 +155,5 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
   }
-  return { url, close };
+  return { url, close: () => close() };
 }

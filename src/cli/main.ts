@@ -9,6 +9,7 @@ import { STAFF_ROLES } from "../domain/account.ts";
 import { PubliusError } from "../domain/errors.ts";
 import { randomToken } from "../domain/ids.ts";
 import { serve } from "../main.ts";
+import { isDatabaseUnavailable } from "../store/faults.ts";
 import { migrate, openStore, secureDataDir } from "../store/store.ts";
 import { CANARY_HELP, canaryCommand } from "./canary.ts";
 import { LEGAL_HELP, legalCommand } from "./legal.ts";
@@ -213,6 +214,13 @@ function forgetInCopy(file: string): number {
   }
 }
 
+/** "cannot reach the PostgreSQL database (connect ECONNREFUSED 127.0.0.1:5432); …" — no user, no password. */
+export function databaseUnreachableLine(error: unknown): string {
+  const e = error as { message?: string; errors?: { message?: string }[] };
+  const reason = (e?.message || e?.errors?.find((x) => x?.message)?.message || "no answer").split("\n")[0];
+  return `cannot reach the PostgreSQL database (${reason}); check PUBLIUS_DATABASE_URL and that the database is running, then start again.`;
+}
+
 /** Runs the command line and sets the exit code; errors become one clear line on stderr. */
 export function main(argv: string[]): void {
   runCli(argv, process.env, (s) => process.stdout.write(s)).then(
@@ -220,7 +228,11 @@ export function main(argv: string[]): void {
       if (code >= 0) process.exitCode = code;
     },
     (e) => {
-      if (e instanceof ConfigError || e instanceof UsageError || e instanceof PubliusError) {
+      if (isDatabaseUnavailable(e)) {
+        // One line an operator can act on, no stack trace (the URL's password is never printed).
+        process.stderr.write(`publius: ${databaseUnreachableLine(e)}\n`);
+        process.exitCode = 1;
+      } else if (e instanceof ConfigError || e instanceof UsageError || e instanceof PubliusError) {
         process.stderr.write(`publius: ${e instanceof PubliusError ? e.publicMessage : e.message}\n`);
         process.exitCode = 2;
       } else {

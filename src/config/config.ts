@@ -13,6 +13,23 @@ export interface Config {
   dataDir: string;
   /** postgres://… selects PostgreSQL; undefined means SQLite in dataDir. */
   databaseUrl: string | undefined;
+  /**
+   * PostgreSQL: how long connecting, waiting for a pooled connection or one statement may take
+   * before the request answers 503 (PUBLIUS_DATABASE_TIMEOUT, seconds; default 10).
+   */
+  databaseTimeoutMs: number;
+  /**
+   * SQLite's synchronous setting: "full" (default: an acknowledged post survives a power loss) or
+   * "normal" (faster; the last commits may be lost on a power loss). docs/decisions/sqlite-synchronous.md.
+   */
+  sqliteSynchronous: "full" | "normal";
+  /**
+   * How long a client may take to send a whole request, body included (PUBLIUS_REQUEST_TIMEOUT,
+   * seconds; default 120), before it gets 408 and its connection is closed. Headers: 10 s at most.
+   */
+  requestTimeoutMs: number;
+  /** Mastodon API requests allowed per token (or per address without one) in 5 minutes (default 300). */
+  apiRequestsPer5Minutes: number;
   publicUrl: string;
   /** The site's .onion origin, if it has one: adds Onion-Location and serves onion links on the onion host. */
   onionUrl: string | undefined;
@@ -65,6 +82,10 @@ const KEYS = {
   PUBLIUS_HOST: "host",
   PUBLIUS_DATA_DIR: "dataDir",
   PUBLIUS_DATABASE_URL: "databaseUrl",
+  PUBLIUS_DATABASE_TIMEOUT: "databaseTimeoutMs",
+  PUBLIUS_SQLITE_SYNCHRONOUS: "sqliteSynchronous",
+  PUBLIUS_REQUEST_TIMEOUT: "requestTimeoutMs",
+  PUBLIUS_API_REQUESTS_PER_5_MINUTES: "apiRequestsPer5Minutes",
   PUBLIUS_PUBLIC_URL: "publicUrl",
   PUBLIUS_ONION_URL: "onionUrl",
   PUBLIUS_REGISTRATION: "registration",
@@ -141,11 +162,26 @@ function parseConfig(raw: RawConfig): Config {
   if (!["info", "warn", "error", "silent"].includes(logLevel)) {
     throw new ConfigError(`PUBLIUS_LOG_LEVEL must be info, warn, error or silent (got "${logLevel}")`);
   }
+  const sqliteSynchronous = raw.PUBLIUS_SQLITE_SYNCHRONOUS ?? "full";
+  if (sqliteSynchronous !== "full" && sqliteSynchronous !== "normal") {
+    throw new ConfigError(`PUBLIUS_SQLITE_SYNCHRONOUS must be full or normal (got "${sqliteSynchronous}")`);
+  }
+  const databaseTimeout = parseCount("PUBLIUS_DATABASE_TIMEOUT", raw.PUBLIUS_DATABASE_TIMEOUT ?? "10", 3600);
+  const requestTimeout = parseCount("PUBLIUS_REQUEST_TIMEOUT", raw.PUBLIUS_REQUEST_TIMEOUT ?? "120", 86_400);
+  if (databaseTimeout === 0) throw new ConfigError("PUBLIUS_DATABASE_TIMEOUT must be at least 1 (seconds)");
+  if (requestTimeout === 0) throw new ConfigError("PUBLIUS_REQUEST_TIMEOUT must be at least 1 (seconds)");
   return {
     port,
     host,
     dataDir,
     databaseUrl,
+    databaseTimeoutMs: databaseTimeout * 1000,
+    sqliteSynchronous,
+    requestTimeoutMs: requestTimeout * 1000,
+    apiRequestsPer5Minutes: parseCount(
+      "PUBLIUS_API_REQUESTS_PER_5_MINUTES",
+      raw.PUBLIUS_API_REQUESTS_PER_5_MINUTES ?? "300",
+    ),
     publicUrl,
     onionUrl,
     registration,

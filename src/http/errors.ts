@@ -2,7 +2,11 @@
 // request details). JSON for the API, a page for the web.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { PubliusError } from "../domain/errors.ts";
+import { isDatabaseUnavailable, isDiskFull } from "../store/faults.ts";
 import type { Logger } from "./logging.ts";
+
+export const DATABASE_UNAVAILABLE = "The database is unavailable. Try again in a moment.";
+export const DISK_FULL = "The server has run out of storage space; nothing was saved. Try again later.";
 
 export function isApiRequest(request: FastifyRequest): boolean {
   // /oauth/authorize is the consent page: people see its errors as pages.
@@ -20,6 +24,9 @@ export function toPublicError(error: unknown): {
 } {
   if (error instanceof PubliusError)
     return { status: error.status, message: error.publicMessage, fields: error.fields };
+  // Faults of the moment, not bugs: the client may try again (the database lost or stalled, the disk full).
+  if (isDatabaseUnavailable(error)) return { status: 503, message: DATABASE_UNAVAILABLE };
+  if (isDiskFull(error)) return { status: 507, message: DISK_FULL };
   const e = error as FastifyError;
   if (e?.code === "FST_ERR_CTP_BODY_TOO_LARGE") return { status: 413, message: "That request is too large." };
   if (e?.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
@@ -43,9 +50,22 @@ export type ErrorPageRenderer = (
 ) => Promise<unknown>;
 
 export function installErrorHandler(app: FastifyInstance, logger: Logger, renderPage: ErrorPageRenderer): void {
+  // A fault answers every request while it lasts: the operator gets one line per minute, not one per request.
+  const lastSaid = new Map<string, number>();
+  const sayOnce = (key: string, line: string, error: unknown) => {
+    const now = Date.now();
+    if (now - (lastSaid.get(key) ?? 0) < 60_000) return;
+    lastSaid.set(key, now);
+    logger.error(line, { name: (error as Error)?.name, message: (error as Error)?.message });
+  };
   app.setErrorHandler(async (error, request, reply) => {
     const { status, message } = toPublicError(error);
-    if (status >= 500) logger.error("request failed", error);
+    if (message === DATABASE_UNAVAILABLE) {
+      sayOnce("db", "the database is unavailable: requests answer 503 until it is back", error);
+      reply.header("retry-after", "5");
+    } else if (message === DISK_FULL) {
+      sayOnce("disk", "the disk is full: writes answer 507 until space is freed (reads still work)", error);
+    } else if (status >= 500) logger.error("request failed", error);
     if (error instanceof PubliusError && error.headers) reply.headers(error.headers);
     if (isApiRequest(request)) return reply.status(status).send({ error: message });
     return renderPage(request, reply, error, status, message);

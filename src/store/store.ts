@@ -2,9 +2,10 @@
 import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { NodeSqliteDialect, openSqlite } from "./dialects/node-sqlite.ts";
+import { isDatabaseUnavailable } from "./faults.ts";
 import { migrations } from "./migrations/index.ts";
 import type { DialectName } from "./migrations/migration.ts";
 import type { Database } from "./schema/database.ts";
@@ -31,6 +32,15 @@ export interface StoreOptions {
   /** PostgreSQL only: a schema to work in (tests give each file its own). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /**
+   * PostgreSQL only: how long a connection attempt, a wait for a pooled connection and a statement
+   * may take before they fail (and the request answers 503). Default 10 s.
+   */
+  timeoutMs?: number;
+  /** Told once per lost PostgreSQL connection (one line for the operator's log). */
+  onConnectionError?: (message: string) => void;
+  /** SQLite only: FULL (every commit reaches the disk) or NORMAL; see docs/decisions/sqlite-synchronous.md. */
+  sqliteSynchronous?: "full" | "normal";
 }
 
 // int8 (counts, serial ids) as JS numbers: every value Publius keeps there is far below 2^53.
@@ -38,16 +48,32 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
+    const timeoutMs = options.timeoutMs ?? 10_000;
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.pgPoolSize ?? 10,
       ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+      // A stalled database fails requests after timeoutMs instead of holding them: connecting (and
+      // waiting for a free pooled connection), the server-side statement, and the client-side wait
+      // for an answer (the only one that works when the network, not the database, is stalled).
+      connectionTimeoutMillis: timeoutMs,
+      statement_timeout: timeoutMs,
+      query_timeout: timeoutMs + 1000,
+      keepAlive: true,
     });
-    // Publius writes nothing about clients into PostgreSQL's own settings either.
+    // A connection lost while idle (or in use) is reported here; without a listener the process
+    // would exit. The pool has already dropped the client; the next query opens a new connection.
+    pool.on("error", (error) => {
+      options.onConnectionError?.(`lost a PostgreSQL connection: ${(error as Error).message}`);
+    });
     pool.on("connect", (client) => {
+      // While a client is checked out the pool does not listen to it: a connection lost mid-request
+      // would be an unhandled 'error' (the process exits). The query in flight fails on its own.
+      client.on("error", () => {});
+      // Publius writes nothing about clients into PostgreSQL's own settings either.
       client.query("SET application_name = 'publius'").catch(() => {});
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: discardingBroken(pool) }) });
     return { db, dialect: "postgres", sqlite: undefined, close: () => db.destroy() };
   }
   let path = options.sqlitePath;
@@ -56,9 +82,55 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     secureDataDir(dir);
     path = join(dir, "publius.sqlite");
   }
-  const sqlite = openSqlite(path);
+  const sqlite = openSqlite(path, options.sqliteSynchronous);
   const db = new Kysely<Database>({ dialect: new NodeSqliteDialect({ database: sqlite }) });
   return { db, dialect: "sqlite", sqlite, close: () => db.destroy() };
+}
+
+/**
+ * The pool as Kysely sees it, except that a connection whose query failed for want of the database
+ * (lost, timed out) is destroyed on release instead of going back to the pool: a client whose
+ * answer never came would otherwise be handed to the next request with the stale query pending.
+ */
+function discardingBroken(pool: pg.Pool): PostgresPool {
+  // One wrapper per pooled client, so Kysely keeps one connection object per client as it would.
+  const wrappers = new WeakMap<pg.PoolClient, { client: PostgresPoolClient; broken: boolean }>();
+  return {
+    Client: pg.Client as unknown as NonNullable<PostgresPool["Client"]>,
+    options: pool.options,
+    async connect(): Promise<PostgresPoolClient> {
+      const raw = await pool.connect();
+      let entry = wrappers.get(raw);
+      if (!entry) {
+        const state = { broken: false } as { client: PostgresPoolClient; broken: boolean };
+        state.client = {
+          // Kysely reads it to cancel a query on a timeout of its own.
+          get processID(): number {
+            return (raw as unknown as { processID: number }).processID;
+          },
+          query: ((...args: unknown[]) => {
+            const result = (raw.query as (...a: unknown[]) => unknown)(...args);
+            if (result instanceof Promise) {
+              return result.catch((e: unknown) => {
+                if (isDatabaseUnavailable(e)) state.broken = true;
+                throw e;
+              });
+            }
+            return result;
+          }) as PostgresPoolClient["query"],
+          release: () => {
+            const broken = state.broken;
+            if (broken) wrappers.delete(raw);
+            raw.release(broken || undefined);
+          },
+        };
+        entry = state;
+        wrappers.set(raw, entry);
+      }
+      return entry.client;
+    },
+    end: () => pool.end(),
+  };
 }
 
 /** Applies every migration not yet applied, each in its own transaction. Returns the names applied. */

@@ -88,6 +88,7 @@ export async function registerMastodonApi(
   uploads: UploadBudget,
   routes: (api: FastifyInstance) => void,
 ): Promise<void> {
+  const apiLimit: Limit = { max: ctx.config.apiRequestsPer5Minutes, windowMs: API_LIMIT.windowMs };
   await app.register(async (api) => {
     api.decorateRequest("api", undefined);
 
@@ -97,7 +98,7 @@ export async function registerMastodonApi(
       request.api = await ctx.services.oauth.authenticate(token);
       if (token && !request.api) throw new PubliusError(401, "The access token is invalid");
       const bucket = apiBucket(request, limiter);
-      const r = limiter.hit(bucket, API_LIMIT);
+      const r = limiter.hit(bucket, apiLimit);
       setRateLimitHeaders(reply, r);
       if (!r.allowed) {
         reply.header("retry-after", String(r.retryAfter));

@@ -297,9 +297,14 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
       },
     });
 
-    scope.get("/api/v1/streaming/health", async (_request, reply) =>
-      reply.type("text/plain; charset=utf-8").send("OK"),
-    );
+    // Load balancers and clients ask here whether streaming works: it does not without the database.
+    scope.get("/api/v1/streaming/health", async (_request, reply) => {
+      const up = await ctx.services.instance.databaseAnswers();
+      return reply
+        .status(up ? 200 : 503)
+        .type("text/plain; charset=utf-8")
+        .send(up ? "OK" : "The database is unavailable.");
+    });
 
     scope.get(
       "/api/v1/streaming",

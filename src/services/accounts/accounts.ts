@@ -259,25 +259,65 @@ export class AccountService {
     if (!(await this.#passwords.verify(row.password_hash, password))) {
       throw unprocessable("The password is not right.", { password: "The password is not right." });
     }
-    const deleted: string[] = [];
-    await this.#deps.db.transaction().execute(async (tx) => {
+    // First, in one transaction, the account disappears: marked as being deleted, hidden as a
+    // suspension hides it (its posts leave every timeline), signed out everywhere. Then its posts go
+    // in small batches, each its own transaction, so other requests run in between (on SQLite one
+    // big transaction held every request for seconds). A process killed midway leaves a marked,
+    // invisible account that the next start finishes purging (resumeDeletions).
+    const marked = await this.#deps.db.transaction().execute(async (tx) => {
       // Hold the account (PostgreSQL): a deletion racing this one (a double submit) waits, then finds
-      // nothing left to do instead of correcting everyone's counters a second time.
-      let held = tx.selectFrom("accounts").select("id").where("id", "=", viewer.accountId);
+      // it already marked instead of purging it twice.
+      let held = tx.selectFrom("accounts").select(["id", "state"]).where("id", "=", viewer.accountId);
       if (this.#deps.dialect === "postgres") held = held.forUpdate();
-      if (!(await held.executeTakeFirst())) return;
-      deleted.push(...(await this.#statusIds(tx, viewer.accountId)));
-      await purgeAccount(tx, viewer.accountId);
+      const row = await held.executeTakeFirst();
+      if (!row || row.state === DELETING) return false;
+      await tx.updateTable("accounts").set({ state: DELETING, suspended: 1 }).where("id", "=", row.id).execute();
+      await tx.deleteFrom("sessions").where("account_id", "=", row.id).execute();
+      await tx.deleteFrom("oauth_tokens").where("account_id", "=", row.id).execute();
+      await tx.deleteFrom("oauth_codes").where("account_id", "=", row.id).execute();
+      return true;
     });
-    for (const statusId of deleted) {
-      this.#deps.events.publish({ type: "status.deleted", statusId, authorId: viewer.accountId });
-    }
-    this.#deps.events.publish({ type: "account.deleted", accountId: viewer.accountId });
+    if (marked) await this.purgeMarked(viewer.accountId);
   }
 
-  async #statusIds(tx: Tx, accountId: string): Promise<string[]> {
-    const rows = await tx.selectFrom("statuses").select("id").where("account_id", "=", accountId).execute();
-    return rows.map((r) => r.id);
+  /** At start: finishes the deletions a stopped process left half done. Returns how many. */
+  async resumeDeletions(): Promise<number> {
+    const rows = await this.#deps.db.selectFrom("accounts").select("id").where("state", "=", DELETING).execute();
+    for (const r of rows) await this.purgeMarked(r.id);
+    return rows.length;
+  }
+
+  /** Purges an account marked as being deleted: its posts in batches, then everything else at once. */
+  async purgeMarked(accountId: string): Promise<void> {
+    for (;;) {
+      const batch = await this.#deps.db.transaction().execute(async (tx) => {
+        const ids = (await this.#statusIds(tx, accountId, DELETION_BATCH)).sort(repostsFirst);
+        await purgeStatuses(tx, accountId, ids);
+        return ids;
+      });
+      for (const { id } of batch) {
+        this.#deps.events.publish({ type: "status.deleted", statusId: id, authorId: accountId });
+      }
+      if (batch.length < DELETION_BATCH) break;
+      // Let the requests waiting for the database (SQLite: one connection) go first.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.#deps.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom("accounts").select("state").where("id", "=", accountId).executeTakeFirst();
+      if (row?.state === DELETING) await purgeAccount(tx, accountId);
+    });
+    this.#deps.events.publish({ type: "account.deleted", accountId });
+  }
+
+  async #statusIds(tx: Tx, accountId: string, limit: number): Promise<{ id: string; reblog: boolean }[]> {
+    const rows = await tx
+      .selectFrom("statuses")
+      .select(["id", "reblog_of_id"])
+      .where("account_id", "=", accountId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: r.id, reblog: r.reblog_of_id !== null }));
   }
 
   /** Staff: the applications waiting in approval mode. */
@@ -333,6 +373,62 @@ export class AccountService {
 export function requireRole(viewer: Viewer | null | undefined, ...roles: string[]): asserts viewer is Viewer {
   if (!viewer) throw new PubliusError(401, "Sign in first.");
   if (!viewer.roles.some((r) => roles.includes(r))) throw forbidden("Your role does not allow this.");
+}
+
+/** accounts.state while an account's posts are purged in batches: hidden, signed out, going. */
+export const DELETING = "deleting";
+/** Posts removed per transaction when an account is deleted (SQLite: ~30 ms each; other requests run between). */
+export const DELETION_BATCH = 100;
+
+const repostsFirst = (a: { reblog: boolean }, b: { reblog: boolean }) => Number(b.reblog) - Number(a.reblog);
+
+/**
+ * Removes some of an account's posts, keeping other accounts' counters true: the posts they
+ * reposted or replied to, and their own post counts when their reposts of these go too.
+ */
+export async function purgeStatuses(tx: Tx, accountId: string, batch: readonly { id: string }[]): Promise<void> {
+  if (batch.length === 0) return;
+  const ids = batch.map((b) => b.id);
+  const ownReblogs = await tx
+    .selectFrom("statuses")
+    .select(["reblog_of_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("id", "in", ids)
+    .where("reblog_of_id", "is not", null)
+    .groupBy("reblog_of_id")
+    .execute();
+  for (const r of ownReblogs) {
+    await tx
+      .updateTable("statuses")
+      .set({ reblogs_count: sql`reblogs_count - ${Number(r.n)}` })
+      .where("id", "=", r.reblog_of_id as string)
+      .where("account_id", "!=", accountId)
+      .execute();
+  }
+  const replyCounts = await tx
+    .selectFrom("statuses")
+    .select(["in_reply_to_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("id", "in", ids)
+    .where("in_reply_to_id", "is not", null)
+    .groupBy("in_reply_to_id")
+    .execute();
+  for (const r of replyCounts) {
+    await tx
+      .updateTable("statuses")
+      .set({ replies_count: sql`replies_count - ${Number(r.n)}` })
+      .where("id", "=", r.in_reply_to_id as string)
+      .where("account_id", "!=", accountId)
+      .execute();
+  }
+  const reposters = await tx
+    .selectFrom("statuses")
+    .select(["account_id", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("reblog_of_id", "in", ids)
+    .where("account_id", "!=", accountId)
+    .groupBy("account_id")
+    .execute();
+  await subtractStatuses(tx, reposters);
+  await tx.deleteFrom("statuses").where("reblog_of_id", "in", ids).execute();
+  await tx.deleteFrom("statuses").where("id", "in", ids).execute();
 }
 
 /** Removes an account and everything hanging from it, keeping other accounts' counters true. */

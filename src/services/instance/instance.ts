@@ -18,6 +18,31 @@ export class InstanceService {
     this.#deps = deps;
   }
 
+  /**
+   * Whether the database answers a trivial query within `withinMs` (health checks: a stalled
+   * database must not look healthy, nor hold the check for the whole statement timeout).
+   */
+  async databaseAnswers(withinMs = 2000): Promise<boolean> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), withinMs);
+    });
+    const query = this.#deps.db
+      .selectFrom("accounts")
+      .select((eb) => eb.lit(1).as("one"))
+      .limit(1)
+      .execute()
+      .then(
+        () => true,
+        () => false,
+      );
+    try {
+      return await Promise.race([query, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async stats(): Promise<InstanceStats> {
     const since = dayOf(new Date(this.#deps.clock.now().getTime() - 28 * DAY));
     const row = await this.#deps.db

@@ -64,6 +64,14 @@ export class MediaFolder {
       await unlink(temp).catch(() => {});
       throw e;
     }
+    // The rename is in the folder's entry list: synced too, or a power loss may forget the file
+    // the database row (committed next) names.
+    const dir = await open(this.path, "r");
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 
   /** Removes files; a file already gone is not an error. */

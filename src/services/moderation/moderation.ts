@@ -202,7 +202,13 @@ export class ModerationService {
     requireRole(viewer, "moderator", "admin");
     const why = this.#reason(reason);
     await this.#deps.db.transaction().execute(async (tx) => {
-      const r = await tx.updateTable("accounts").set({ suspended: 0 }).where("id", "=", accountId).executeTakeFirst();
+      const r = await tx
+        .updateTable("accounts")
+        .set({ suspended: 0 })
+        .where("id", "=", accountId)
+        // An account being deleted stays hidden until it is gone.
+        .where("state", "!=", "deleting")
+        .executeTakeFirst();
       if (Number(r.numUpdatedRows) === 0) throw notFound("No such account.");
       await this.#record(tx, viewer, "unsuspend", { targetAccountId: accountId, reason: why });
     });

@@ -21,10 +21,11 @@ export interface NodeSqliteOptions {
 }
 
 /** Opens a SQLite file (or ":memory:") with the pragmas Publius relies on. */
-export function openSqlite(path: string): DatabaseSync {
+export function openSqlite(path: string, synchronous: "full" | "normal" = "full"): DatabaseSync {
   const db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
   if (path !== ":memory:") db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
+  // FULL: a post acknowledged is on the disk even after a power loss (docs/decisions/sqlite-synchronous.md).
+  db.exec(`PRAGMA synchronous = ${synchronous === "normal" ? "NORMAL" : "FULL"}`);
   db.exec("PRAGMA busy_timeout = 5000");
   db.exec("PRAGMA foreign_keys = ON");
   // What a deletion frees is overwritten with zeros, not left in free pages for a seizure to read.
@@ -88,6 +89,9 @@ class NodeSqliteDriver implements Driver {
     await connection.executeQuery(CQ.raw("commit"));
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR, …):
+    // a second rollback would throw "no transaction is active" and hide the error that matters.
+    if (!this.#db?.isTransaction) return;
     await connection.executeQuery(CQ.raw("rollback"));
   }
   async releaseConnection(connection: DatabaseConnection): Promise<void> {

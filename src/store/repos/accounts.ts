@@ -60,7 +60,13 @@ export function toAccount(row: PublicAccountRow): Account {
 }
 
 export async function findAccountById(db: Queryable, id: string): Promise<Account | undefined> {
-  const row = await db.selectFrom("accounts").select(ACCOUNT_COLUMNS).where("id", "=", id).executeTakeFirst();
+  const row = await db
+    .selectFrom("accounts")
+    .select(ACCOUNT_COLUMNS)
+    .where("id", "=", id)
+    // An account being deleted (its posts purged in batches) is gone already.
+    .where("state", "!=", "deleting")
+    .executeTakeFirst();
   return row ? toAccount(row) : undefined;
 }
 
@@ -69,6 +75,7 @@ export async function findAccountByHandle(db: Queryable, handle: string): Promis
     .selectFrom("accounts")
     .select(ACCOUNT_COLUMNS)
     .where("handle_lower", "=", handle.toLowerCase())
+    .where("state", "!=", "deleting")
     .executeTakeFirst();
   return row ? toAccount(row) : undefined;
 }
