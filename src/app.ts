@@ -6,6 +6,7 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
+import { installCors } from "./http/cors.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { parseFormBody } from "./http/form-body.ts";
 import { createLogger, type Logger } from "./http/logging.ts";
@@ -78,6 +79,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const { onRoute } = options;
   if (onRoute) app.addHook("onRoute", (route) => onRoute({ method: route.method, url: route.url }));
 
+  await installCors(app);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT, parser: parseFormBody });
 
@@ -125,8 +127,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   for (const name of ["avatar.png", "header.png"]) {
     const png = readFileSync(new URL(`../public/${name}`, import.meta.url));
+    // The default avatar and header appear in other origins' clients (Elk, Phanpy): loadable from anywhere.
     app.get(`/static/${name}`, async (_request, reply) =>
-      reply.header("cache-control", "public, max-age=86400").type("image/png").send(png),
+      reply
+        .header("cache-control", "public, max-age=86400")
+        .header("cross-origin-resource-policy", "cross-origin")
+        .type("image/png")
+        .send(png),
     );
   }
   mediaFileRoutes(app, ctx);
