@@ -9,6 +9,7 @@ import type { AppContext } from "./context.ts";
 import { installCors } from "./http/cors.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { parseFormBody } from "./http/form-body.ts";
+import { healthRoutes } from "./http/health.ts";
 import { createLogger, type Logger } from "./http/logging.ts";
 import { MAX_UPLOAD_BYTES, registerMastodonApi } from "./http/mastodon/plugin.ts";
 import { mastodonRoutes } from "./http/mastodon/routes.ts";
@@ -17,6 +18,7 @@ import { FIELD_BYTES, UploadBudget } from "./http/multipart.ts";
 import { installNulRule } from "./http/nul.ts";
 import { installOnionRewriting } from "./http/origin.ts";
 import { RateLimiter } from "./http/rate-limit.ts";
+import { sourceRoutes } from "./http/source.ts";
 import { legalConsole } from "./http/staff/legal-plugin.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
@@ -137,6 +139,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     );
   }
   mediaFileRoutes(app, ctx);
+  healthRoutes(app, ctx);
+  sourceRoutes(app);
 
   // One limiter for the whole app: the API's limits and the per-address ones routes add.
   const limiter = options.limiter ?? new RateLimiter(ctx.clock);

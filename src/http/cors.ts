@@ -33,8 +33,8 @@ const OPEN = {
   credentials: false,
   methods: ALLOWED_METHODS,
   exposedHeaders: EXPOSED_HEADERS,
-  // Any request header the client names (Authorization, Idempotency-Key, Content-Type …), as rack-cors's `headers: :any`.
-  allowedHeaders: null,
+  // allowedHeaders left unset: any request header the client names (Authorization, Idempotency-Key,
+  // Content-Type …) is echoed back, as rack-cors's `headers: :any`.
   maxAge: 86_400,
   strictPreflight: false,
 } as const;

@@ -1,6 +1,7 @@
 // Every Mastodon API route module, mounted inside the API plugin (src/http/mastodon/plugin.ts).
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
+import { discoveryRoutes } from "./discovery.ts";
 import { oauthRoutes } from "./oauth.ts";
 import { streamingRoutes } from "./streaming.ts";
 import { accountRoutes } from "./v1/accounts.ts";
@@ -19,6 +20,7 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   appsRoutes(api, ctx);
   oauthRoutes(api, ctx);
   instanceRoutes(api, ctx);
+  discoveryRoutes(api, ctx);
   accountRoutes(api, ctx);
   statusRoutes(api, ctx);
   scheduledRoutes(api, ctx);

@@ -13,9 +13,6 @@ import { MAX_MEDIA } from "../../services/statuses/posting.ts";
 /** Mastodon API compatibility level: clients parse the leading version for feature detection. */
 export const MASTODON_COMPAT_VERSION = "4.3.0";
 export const VERSION = `${MASTODON_COMPAT_VERSION} (compatible; Publius ${pkg.version})`;
-/** The AGPL source offer: package.json's `repository` (empty until it names one). */
-const repository = (pkg as { repository?: string | { url?: string } }).repository;
-export const SOURCE_URL = (typeof repository === "string" ? repository : (repository?.url ?? "")).replace(/^git\+/, "");
 
 export const MAX_PINNED_STATUSES = 5;
 /** The upload limit of the API plugin (MAX_UPLOAD_BYTES in http/mastodon/plugin.ts). */
@@ -75,7 +72,8 @@ export function instanceToApi(config: Config, stats: InstanceStats) {
     domain: new URL(origin).host,
     title: config.instanceName,
     version: VERSION,
-    source_url: SOURCE_URL,
+    // The AGPL source offer (config.sourceUrl: this server's own /source.tar.gz by default).
+    source_url: config.sourceUrl,
     description: instanceDescription(config),
     usage: { users: { active_month: stats.activeMonth } },
     thumbnail: { url: `${origin}/static/header.png` },
