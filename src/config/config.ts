@@ -26,6 +26,8 @@ export interface Config {
    * An operator who publishes a modified version elsewhere sets its address here.
    */
   sourceUrl: string;
+  /** The operator's contact address for the Instance's contact.email, if they publish one. */
+  contactEmail: string | null;
   /** Log level for the request logger: "info" logs one line per request; "silent" none. */
   logLevel: "info" | "warn" | "error" | "silent";
   /**
@@ -77,6 +79,7 @@ const KEYS = {
   PUBLIUS_USERS_MAY_INVITE: "usersMayInvite",
   PUBLIUS_INSTANCE_NAME: "instanceName",
   PUBLIUS_SOURCE_URL: "sourceUrl",
+  PUBLIUS_CONTACT_EMAIL: "contactEmail",
   PUBLIUS_LOG_LEVEL: "logLevel",
   PUBLIUS_TRUSTED_PROXIES: "trustedProxies",
   PUBLIUS_SIGNUP_POW_BITS: "signupPowBits",
@@ -159,6 +162,7 @@ function parseConfig(raw: RawConfig): Config {
     usersMayInvite: parseBool("PUBLIUS_USERS_MAY_INVITE", raw.PUBLIUS_USERS_MAY_INVITE ?? "false"),
     instanceName: raw.PUBLIUS_INSTANCE_NAME ?? "Publius",
     sourceUrl: parseSourceUrl(raw.PUBLIUS_SOURCE_URL, publicUrl),
+    contactEmail: parseContactEmail(raw.PUBLIUS_CONTACT_EMAIL),
     logLevel: logLevel as Config["logLevel"],
     trustedProxies: parseProxies(raw.PUBLIUS_TRUSTED_PROXIES ?? ""),
     signupPowBits: parseCount("PUBLIUS_SIGNUP_POW_BITS", raw.PUBLIUS_SIGNUP_POW_BITS ?? "18", 32),
@@ -214,6 +218,14 @@ function parseBool(name: string, value: string): boolean {
   if (["true", "1", "yes"].includes(value)) return true;
   if (["false", "0", "no"].includes(value)) return false;
   throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}
+
+function parseContactEmail(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(value) || value.length > 254) {
+    throw new ConfigError(`PUBLIUS_CONTACT_EMAIL must be an e-mail address (got "${value}")`);
+  }
+  return value;
 }
 
 function parseSourceUrl(value: string | undefined, publicUrl: string): string {

@@ -49,7 +49,8 @@ describe("GET /api/v2/instance", () => {
     assert.equal(i.thumbnail.url, "http://publius.test/static/header.png");
     assert.deepEqual(i.languages, ["en"]);
     assert.deepEqual(i.api_versions, { mastodon: 2 });
-    assert.deepEqual(i.contact, { email: "", account: null });
+    // No address unless the operator publishes one: null, not "" (issue 12's schema check).
+    assert.deepEqual(i.contact, { email: null, account: null });
     assert.deepEqual(i.rules, []);
 
     const c = i.configuration;
@@ -130,7 +131,7 @@ describe("GET /api/v1/instance", () => {
         title: "string",
         short_description: "string",
         description: "string",
-        email: "string",
+        email: "string|null",
         version: "string",
         urls: "object",
         stats: "object",
@@ -146,7 +147,7 @@ describe("GET /api/v1/instance", () => {
       "v1 instance",
     );
     assert.equal(i.uri, "publius.test");
-    assert.equal(i.email, "");
+    assert.equal(i.email, null);
     assert.equal(i.urls.streaming_api, "ws://publius.test");
     assert.equal(i.registrations, true);
     assert.equal(i.approval_required, false);

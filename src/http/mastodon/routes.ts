@@ -10,6 +10,7 @@ import { collectionRoutes } from "./v1/collections.ts";
 import { instanceRoutes } from "./v1/instance.ts";
 import { mediaRoutes } from "./v1/media.ts";
 import { notificationRoutes } from "./v1/notifications.ts";
+import { reportRoutes } from "./v1/reports.ts";
 import { scheduledRoutes } from "./v1/scheduled.ts";
 import { statusRoutes } from "./v1/statuses.ts";
 import { timelineRoutes } from "./v1/timelines.ts";
@@ -29,6 +30,7 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   groupedNotificationRoutes(api, ctx);
   collectionRoutes(api, ctx);
   searchRoutes(api, ctx);
+  reportRoutes(api, ctx);
   mediaRoutes(api, ctx);
   streamingRoutes(api, ctx);
 }

@@ -104,8 +104,9 @@ export function instanceToApi(config: Config, stats: InstanceStats) {
       url: null,
     },
     api_versions: { mastodon: 2 },
-    // Publius has no contact e-mail; an empty string keeps the documented type.
-    contact: { email: "", account: null },
+    // The operator's address only if they publish one (PUBLIUS_CONTACT_EMAIL); null otherwise,
+    // never "" (which is no e-mail address).
+    contact: { email: config.contactEmail, account: null },
     rules: [] as unknown[],
   };
 }
@@ -118,7 +119,7 @@ export function v1InstanceToApi(config: Config, stats: InstanceStats) {
     title: config.instanceName,
     short_description: instanceDescription(config),
     description: instanceDescription(config),
-    email: "",
+    email: config.contactEmail,
     version: VERSION,
     urls: { streaming_api: streamingOrigin(origin) },
     // No federation: no other domains.
