@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isCorsPath } from "../../src/http/cors.ts";
 import { useApiSite } from "../helpers/api.ts";
+import { type Member, useSite } from "../helpers/web.ts";
 
 const ORIGIN = "https://elk.example";
 
@@ -113,5 +114,41 @@ describe("CORS", () => {
     assert.equal(css.headers["cross-origin-resource-policy"], "same-origin");
     const page = await site.app.inject({ method: "GET", url: "/" });
     assert.equal(page.headers["cross-origin-resource-policy"], "same-origin");
+  });
+});
+
+describe("web forms refuse other origins, even with a matching CSRF cookie (issue 9, finding 19)", () => {
+  const site = useSite();
+
+  const compose = (alice: Member, headers: Record<string, string>) =>
+    alice.client.send(
+      "POST",
+      "/statuses",
+      new URLSearchParams({ csrf: alice.client.csrf, text: "hello", visibility: "public" }).toString(),
+      { "content-type": "application/x-www-form-urlencoded", ...headers },
+    );
+
+  test("Sec-Fetch-Site other than same-origin, or a foreign Origin → 403; nothing is posted", async () => {
+    const alice = await site.member("alice");
+    for (const headers of [
+      { "sec-fetch-site": "same-site" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "http://publius.test:8081" },
+      { origin: "https://elsewhere.example", "sec-fetch-site": "cross-site" },
+    ]) {
+      const res = await compose(alice, headers);
+      assert.equal(res.statusCode, 403, JSON.stringify(headers));
+      assert.match(res.body, /did not come from this site/);
+    }
+    assert.equal((await site.ctx.store.db.selectFrom("statuses").select("id").execute()).length, 0);
+  });
+
+  test("this site's own pages pass: same-origin, its Origin, or Origin null (our no-referrer policy)", async () => {
+    const alice = await site.member("alice");
+    const origin = site.ctx.config.publicUrl;
+    for (const headers of [{ "sec-fetch-site": "same-origin", origin }, { origin: "null" }, {}]) {
+      const res = await compose(alice, headers);
+      assert.equal(res.statusCode, 303, `${JSON.stringify(headers)}: ${res.body.slice(0, 200)}`);
+    }
   });
 });

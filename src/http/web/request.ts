@@ -34,6 +34,7 @@ export function cookieOptions(ctx: AppContext, maxAgeSeconds?: number) {
 export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest("auth", undefined);
   app.decorateRequest("csrfToken", "");
+  const ownOrigins = new Set([ctx.config.publicUrl, ...(ctx.config.onionUrl ? [ctx.config.onionUrl] : [])]);
   app.addHook("preHandler", async (request, reply) => {
     request.auth = await ctx.services.sessions.resolve(request.cookies[SESSION_COOKIE]);
     let token = request.cookies[CSRF_COOKIE];
@@ -42,7 +43,7 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
       reply.setCookie(CSRF_COOKIE, token, cookieOptions(ctx));
     }
     request.csrfToken = token;
-    if (request.method === "POST" && !isApiPath(request.url)) checkCsrf(request);
+    if (request.method === "POST" && !isApiPath(request.url)) checkCsrf(request, ownOrigins);
   });
   // Pages for a signed-in person (and every private area, even when the answer is a redirect or an
   // error) must not be kept by the browser's or any shared cache. Routes that chose a policy keep it.
@@ -70,7 +71,26 @@ function isApiPath(url: string): boolean {
   return url.startsWith("/api/") || url.startsWith("/oauth/token") || url.startsWith("/oauth/revoke");
 }
 
-function checkCsrf(request: FastifyRequest): void {
+/**
+ * A form is accepted only from this site's own pages. The double-submit token alone is not enough:
+ * a page on another port of the same host (or a sibling subdomain) can plant its own CSRF cookie,
+ * since cookies are not kept apart by port (issue 9, finding 19, shown in a real browser by
+ * test/browser/cross-origin-client.test.ts). Every current browser says where a request comes
+ * from in Sec-Fetch-Site ("same-site" for another port of the host) and, on a POST, in Origin
+ * ("null" when the page's referrer policy is no-referrer, as ours is): anything but this origin
+ * is refused. Browsers that send neither still meet the token check.
+ */
+function fromElsewhere(request: FastifyRequest, ownOrigins: ReadonlySet<string>): boolean {
+  const site = request.headers["sec-fetch-site"];
+  if (typeof site === "string" && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.origin;
+  return typeof origin === "string" && origin !== "null" && !ownOrigins.has(origin);
+}
+
+function checkCsrf(request: FastifyRequest, ownOrigins: ReadonlySet<string>): void {
+  if (fromElsewhere(request, ownOrigins)) {
+    throw new PubliusError(403, "This form did not come from this site.");
+  }
   const body = request.body as Record<string, unknown> | undefined;
   const sent = typeof body?.csrf === "string" ? body.csrf : "";
   const expected = request.cookies[CSRF_COOKIE] ?? "";
