@@ -146,6 +146,6 @@ async function finish(code) {
 
 const code = here.searchParams.get("code");
 (code ? finish(code) : start()).catch((e) => {
-  results.error = String(e && e.message ? e.message : e);
+  results.error = String(e?.message ?? e);
   results.done = true;
 });

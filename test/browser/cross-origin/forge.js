@@ -5,6 +5,7 @@ const here = new URL(location.href);
 const server = here.searchParams.get("server");
 const mode = here.searchParams.get("mode");
 const token = "A".repeat(43);
+// biome-ignore lint/suspicious/noDocumentCookie: planting a cookie the way a hostile page would is the point
 if (mode === "toss") document.cookie = `publius_csrf=${token}; path=/statuses`;
 const form = document.createElement("form");
 form.method = "post";
