@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
 import { discoveryRoutes } from "./discovery.ts";
 import { oauthRoutes } from "./oauth.ts";
+import { omittedRoutes } from "./omitted.ts";
 import { streamingRoutes } from "./streaming.ts";
 import { accountRoutes } from "./v1/accounts.ts";
 import { appsRoutes } from "./v1/apps.ts";
@@ -31,6 +32,7 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   collectionRoutes(api, ctx);
   searchRoutes(api, ctx);
   reportRoutes(api, ctx);
+  omittedRoutes(api);
   mediaRoutes(api, ctx);
   streamingRoutes(api, ctx);
 }
