@@ -6,8 +6,10 @@ import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { AppContext } from "./context.ts";
+import { installCors } from "./http/cors.ts";
 import { installErrorHandler } from "./http/errors.ts";
 import { parseFormBody } from "./http/form-body.ts";
+import { healthRoutes } from "./http/health.ts";
 import { createLogger, type Logger } from "./http/logging.ts";
 import { MAX_UPLOAD_BYTES, registerMastodonApi } from "./http/mastodon/plugin.ts";
 import { mastodonRoutes } from "./http/mastodon/routes.ts";
@@ -16,6 +18,7 @@ import { FIELD_BYTES, UploadBudget } from "./http/multipart.ts";
 import { installNulRule } from "./http/nul.ts";
 import { installOnionRewriting } from "./http/origin.ts";
 import { RateLimiter, sharedAddressRule } from "./http/rate-limit.ts";
+import { sourceRoutes } from "./http/source.ts";
 import { legalConsole } from "./http/staff/legal-plugin.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
@@ -91,6 +94,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const { onRoute } = options;
   if (onRoute) app.addHook("onRoute", (route) => onRoute({ method: route.method, url: route.url }));
 
+  await installCors(app);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: BODY_LIMIT, parser: parseFormBody });
 
@@ -138,11 +142,18 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   for (const name of ["avatar.png", "header.png"]) {
     const png = readFileSync(new URL(`../public/${name}`, import.meta.url));
+    // The default avatar and header appear in other origins' clients (Elk, Phanpy): loadable from anywhere.
     app.get(`/static/${name}`, async (_request, reply) =>
-      reply.header("cache-control", "public, max-age=86400").type("image/png").send(png),
+      reply
+        .header("cache-control", "public, max-age=86400")
+        .header("cross-origin-resource-policy", "cross-origin")
+        .type("image/png")
+        .send(png),
     );
   }
   mediaFileRoutes(app, ctx);
+  healthRoutes(app, ctx);
+  sourceRoutes(app);
 
   // One limiter for the whole app: the API's limits and the per-address ones routes add.
   const limiter = options.limiter ?? new RateLimiter(ctx.clock);

@@ -37,6 +37,14 @@ export interface Config {
   /** Whether ordinary users may create invite codes (staff always may). */
   usersMayInvite: boolean;
   instanceName: string;
+  /**
+   * Where this server's source code is offered (AGPL-3.0 §13): the Instance's source_url and
+   * NodeInfo's repository. Default: the server's own copy of the code it runs, `/source.tar.gz`.
+   * An operator who publishes a modified version elsewhere sets its address here.
+   */
+  sourceUrl: string;
+  /** The operator's contact address for the Instance's contact.email, if they publish one. */
+  contactEmail: string | null;
   /** Log level for the request logger: "info" logs one line per request; "silent" none. */
   logLevel: "info" | "warn" | "error" | "silent";
   /**
@@ -91,6 +99,8 @@ const KEYS = {
   PUBLIUS_REGISTRATION: "registration",
   PUBLIUS_USERS_MAY_INVITE: "usersMayInvite",
   PUBLIUS_INSTANCE_NAME: "instanceName",
+  PUBLIUS_SOURCE_URL: "sourceUrl",
+  PUBLIUS_CONTACT_EMAIL: "contactEmail",
   PUBLIUS_LOG_LEVEL: "logLevel",
   PUBLIUS_TRUSTED_PROXIES: "trustedProxies",
   PUBLIUS_SIGNUP_POW_BITS: "signupPowBits",
@@ -187,6 +197,8 @@ function parseConfig(raw: RawConfig): Config {
     registration,
     usersMayInvite: parseBool("PUBLIUS_USERS_MAY_INVITE", raw.PUBLIUS_USERS_MAY_INVITE ?? "false"),
     instanceName: raw.PUBLIUS_INSTANCE_NAME ?? "Publius",
+    sourceUrl: parseSourceUrl(raw.PUBLIUS_SOURCE_URL, publicUrl),
+    contactEmail: parseContactEmail(raw.PUBLIUS_CONTACT_EMAIL),
     logLevel: logLevel as Config["logLevel"],
     trustedProxies: parseProxies(raw.PUBLIUS_TRUSTED_PROXIES ?? ""),
     signupPowBits: parseCount("PUBLIUS_SIGNUP_POW_BITS", raw.PUBLIUS_SIGNUP_POW_BITS ?? "18", 32),
@@ -242,6 +254,27 @@ function parseBool(name: string, value: string): boolean {
   if (["true", "1", "yes"].includes(value)) return true;
   if (["false", "0", "no"].includes(value)) return false;
   throw new ConfigError(`${name} must be true or false (got "${value}")`);
+}
+
+function parseContactEmail(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(value) || value.length > 254) {
+    throw new ConfigError(`PUBLIUS_CONTACT_EMAIL must be an e-mail address (got "${value}")`);
+  }
+  return value;
+}
+
+function parseSourceUrl(value: string | undefined, publicUrl: string): string {
+  if (value === undefined) return `${publicUrl}/source.tar.gz`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`PUBLIUS_SOURCE_URL must be an absolute URL (got "${value}")`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError("PUBLIUS_SOURCE_URL must use http or https");
+  return url.href;
 }
 
 function parsePublicUrl(value: string): string {

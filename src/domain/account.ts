@@ -18,6 +18,8 @@ export interface Account {
   /** Re-encoded profile images in the media folder, if set. */
   avatarFile: string | null;
   headerFile: string | null;
+  /** Listed in the profile directory (the person's choice; off by default). */
+  discoverable: boolean;
 }
 
 /** Who is asking. Services decide what they may do from this, never from the route they came by. */
@@ -41,4 +43,6 @@ export interface Relationship {
   blocking: boolean;
   blockedBy: boolean;
   muting: boolean;
+  /** The viewer's private note about the account ("" when none). */
+  note: string;
 }

@@ -182,6 +182,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       default_sensitive: c("activity", "posting default", "account"),
       default_language: c("activity", "posting default", "account"),
       post_delay: c("activity", "random publishing delay for every post (off, 15 min, 1 h, 6 h)", "account"),
+      discoverable: c("public_profile", "whether the account is listed in the profile directory", "public"),
     },
   },
   {
@@ -317,6 +318,17 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
     columns: edge("social_graph", "mute", "account"),
   },
   {
+    table: "account_notes",
+    // Like a mute, a note is its writer's: the person it is about is never shown it.
+    about: "Private notes about other accounts (Mastodon's Relationship.note).",
+    ownedBy: ["account_id"],
+    columns: {
+      account_id: c("nonpublic_content", "who wrote the note", "account"),
+      target_account_id: c("nonpublic_content", "whom it is about (never shown to them)", "account"),
+      comment: c("nonpublic_content", "the note, visible only to its writer", "account"),
+    },
+  },
+  {
     table: "favourites",
     about: "Likes.",
     ownedBy: ["account_id"],
@@ -351,8 +363,18 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       target_account_id: c("moderation", "who was reported", "staff"),
       status_id: c("moderation", "the post reported", "staff"),
       reason: c("moderation", "what the reporter wrote", "staff"),
+      category: c("moderation", "spam, legal, violation or other, as the reporter chose", "staff"),
       state: c("moderation", "open or resolved", "staff"),
       created_day: c("moderation", "the day of the report", "staff"),
+    },
+  },
+  {
+    table: "report_statuses",
+    about: "The posts a report names.",
+    ownedBy: [],
+    columns: {
+      report_id: c("moderation", "the report", "staff"),
+      status_id: c("moderation", "a post it names", "staff"),
     },
   },
   {

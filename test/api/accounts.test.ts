@@ -292,7 +292,8 @@ describe("own credentials", () => {
     assert.equal(viaForm.statusCode, 200, viaForm.body);
     assert.equal(viaForm.json().display_name, "Form");
     assert.equal(viaForm.json().source.privacy, "private");
-    assert.equal(viaForm.json().source.language, "");
+    // Cleared: null, as documented (it was "" before issue 12's schema check).
+    assert.equal(viaForm.json().source.language, null);
     assert.equal(viaForm.json().locked, true, "unchanged when not sent");
 
     const mp = multipart({ display_name: "Multi", "source[sensitive]": "false", locked: "false" });

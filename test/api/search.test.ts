@@ -2,6 +2,7 @@
 // and without ever finding another person's followers-only posts.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { tagId } from "../../src/present/mastodon/tag.ts";
 import { type ApiUser, useApiSite, userToken } from "../helpers/api.ts";
 import { assertAccountShape, assertError, assertStatusShape, assertTagShape } from "./shapes.ts";
 
@@ -30,7 +31,8 @@ describe("GET /api/v2/search", () => {
     );
     for (const a of body.accounts) assertAccountShape(a);
     assert.deepEqual(body.hashtags, [
-      { name: "alive", url: "http://publius.test/tags/alive", history: [], following: false },
+      // Tag.id (Mastodon 4.3) was missing before issue 12's schema check.
+      { id: tagId("alive"), name: "alive", url: "http://publius.test/tags/alive", history: [], following: false },
     ]);
     for (const t of body.hashtags) assertTagShape(t);
 
@@ -170,6 +172,8 @@ describe("GET /api/v2/search", () => {
     const alice = await site.user("alice");
     await post(alice, { status: "#gardening" });
     const anon = (await site.anonymous.get("/api/v2/search?q=garden&type=hashtags")).json();
-    assert.deepEqual(anon.hashtags, [{ name: "gardening", url: "http://publius.test/tags/gardening", history: [] }]);
+    assert.deepEqual(anon.hashtags, [
+      { id: tagId("gardening"), name: "gardening", url: "http://publius.test/tags/gardening", history: [] },
+    ]);
   });
 });

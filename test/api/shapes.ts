@@ -100,6 +100,7 @@ export function assertNotificationShape(n: Json): void {
 }
 
 export function assertTagShape(t: Json): void {
+  has(t, "id", "string");
   has(t, "name", "string");
   has(t, "url", "string");
   has(t, "history", "array");

@@ -1,7 +1,9 @@
 // Every Mastodon API route module, mounted inside the API plugin (src/http/mastodon/plugin.ts).
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../context.ts";
+import { discoveryRoutes } from "./discovery.ts";
 import { oauthRoutes } from "./oauth.ts";
+import { omittedRoutes } from "./omitted.ts";
 import { streamingRoutes } from "./streaming.ts";
 import { accountRoutes } from "./v1/accounts.ts";
 import { appsRoutes } from "./v1/apps.ts";
@@ -9,6 +11,7 @@ import { collectionRoutes } from "./v1/collections.ts";
 import { instanceRoutes } from "./v1/instance.ts";
 import { mediaRoutes } from "./v1/media.ts";
 import { notificationRoutes } from "./v1/notifications.ts";
+import { reportRoutes } from "./v1/reports.ts";
 import { scheduledRoutes } from "./v1/scheduled.ts";
 import { statusRoutes } from "./v1/statuses.ts";
 import { timelineRoutes } from "./v1/timelines.ts";
@@ -19,6 +22,7 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   appsRoutes(api, ctx);
   oauthRoutes(api, ctx);
   instanceRoutes(api, ctx);
+  discoveryRoutes(api, ctx);
   accountRoutes(api, ctx);
   statusRoutes(api, ctx);
   scheduledRoutes(api, ctx);
@@ -27,6 +31,8 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   groupedNotificationRoutes(api, ctx);
   collectionRoutes(api, ctx);
   searchRoutes(api, ctx);
+  reportRoutes(api, ctx);
+  omittedRoutes(api);
   mediaRoutes(api, ctx);
   streamingRoutes(api, ctx);
 }

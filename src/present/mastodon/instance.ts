@@ -13,9 +13,6 @@ import { MAX_MEDIA } from "../../services/statuses/posting.ts";
 /** Mastodon API compatibility level: clients parse the leading version for feature detection. */
 export const MASTODON_COMPAT_VERSION = "4.3.0";
 export const VERSION = `${MASTODON_COMPAT_VERSION} (compatible; Publius ${pkg.version})`;
-/** The AGPL source offer: package.json's `repository` (empty until it names one). */
-const repository = (pkg as { repository?: string | { url?: string } }).repository;
-export const SOURCE_URL = (typeof repository === "string" ? repository : (repository?.url ?? "")).replace(/^git\+/, "");
 
 export const MAX_PINNED_STATUSES = 5;
 /** The upload limit of the API plugin (MAX_UPLOAD_BYTES in http/mastodon/plugin.ts). */
@@ -75,7 +72,8 @@ export function instanceToApi(config: Config, stats: InstanceStats) {
     domain: new URL(origin).host,
     title: config.instanceName,
     version: VERSION,
-    source_url: SOURCE_URL,
+    // The AGPL source offer (config.sourceUrl: this server's own /source.tar.gz by default).
+    source_url: config.sourceUrl,
     description: instanceDescription(config),
     usage: { users: { active_month: stats.activeMonth } },
     thumbnail: { url: `${origin}/static/header.png` },
@@ -106,8 +104,9 @@ export function instanceToApi(config: Config, stats: InstanceStats) {
       url: null,
     },
     api_versions: { mastodon: 2 },
-    // Publius has no contact e-mail; an empty string keeps the documented type.
-    contact: { email: "", account: null },
+    // The operator's address only if they publish one (PUBLIUS_CONTACT_EMAIL); null otherwise,
+    // never "" (which is no e-mail address).
+    contact: { email: config.contactEmail, account: null },
     rules: [] as unknown[],
   };
 }
@@ -120,7 +119,7 @@ export function v1InstanceToApi(config: Config, stats: InstanceStats) {
     title: config.instanceName,
     short_description: instanceDescription(config),
     description: instanceDescription(config),
-    email: "",
+    email: config.contactEmail,
     version: VERSION,
     urls: { streaming_api: streamingOrigin(origin) },
     // No federation: no other domains.

@@ -16,7 +16,9 @@ export function scheduledStatusToApi(origin: string, s: ScheduledStatus, media: 
       visibility: s.params.visibility,
       in_reply_to_id: s.params.inReplyToId,
       language: s.params.language,
-      application_id: null,
+      // An integer, as documented ("for historical compatibility only"). Publius does not record
+      // which app wrote a post, so 0: no application.
+      application_id: 0,
       scheduled_at: null,
       idempotency: s.params.idempotencyKey,
       with_rate_limit: false,

@@ -106,6 +106,6 @@ export function relationshipToApi(r: Relationship) {
     requested_by: r.requestedBy,
     domain_blocking: false,
     endorsed: false,
-    note: "",
+    note: r.note,
   };
 }

@@ -3,7 +3,8 @@ import { CATEGORIES, DATA_INVENTORY } from "../../domain/data-inventory.ts";
 import { html, type SafeHtml } from "./html.ts";
 import type { PageContext } from "./page.ts";
 
-export function privacyPolicyPage(pc: PageContext): SafeHtml {
+/** The policy's text; the web page and GET /api/v1/instance/privacy_policy both show it. */
+export function privacyPolicyPage(pc: Pick<PageContext, "instanceName">): SafeHtml {
   const byCategory = new Map<string, { table: string; column: string; purpose: string; retention: string }[]>();
   for (const t of DATA_INVENTORY) {
     for (const [column, info] of Object.entries(t.columns)) {

@@ -14,7 +14,7 @@ import { isCommonPassword } from "../../domain/common-passwords.ts";
 import { forbidden, notFound, PubliusError, unprocessable } from "../../domain/errors.ts";
 import { randomId } from "../../domain/ids.ts";
 import { graphemeLength } from "../../domain/text.ts";
-import { findAccountByHandle, findAccountById } from "../../store/repos/accounts.ts";
+import { directoryPage, findAccountByHandle, findAccountById } from "../../store/repos/accounts.ts";
 import { isUniqueViolation, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { subtractStatuses } from "../statuses/removal.ts";
@@ -33,6 +33,8 @@ export interface ProfileInput {
   displayName?: string | undefined;
   note?: string | undefined;
   locked?: boolean | undefined;
+  /** Listed in the profile directory. */
+  discoverable?: boolean | undefined;
 }
 
 /** Handles that would confuse people or collide with pages. */
@@ -165,6 +167,11 @@ export class AccountService {
     return findAccountById(this.#deps.db, id);
   }
 
+  /** GET /api/v1/directory: listed accounts, alphabetical by handle (see directoryPage). */
+  async directory(offset: number, limit: number): Promise<Account[]> {
+    return directoryPage(this.#deps.db, offset, limit);
+  }
+
   async byHandle(handle: string): Promise<Account | undefined> {
     return findAccountByHandle(this.#deps.db, handle);
   }
@@ -193,9 +200,9 @@ export class AccountService {
   }
 
   /** Checks a profile change without writing it (422 with field messages); returns the columns to set. */
-  checkProfile(input: ProfileInput): { display_name?: string; note?: string; locked?: number } {
+  checkProfile(input: ProfileInput): { display_name?: string; note?: string; locked?: number; discoverable?: number } {
     const fields: Record<string, string> = {};
-    const update: { display_name?: string; note?: string; locked?: number } = {};
+    const update: { display_name?: string; note?: string; locked?: number; discoverable?: number } = {};
     if (input.displayName !== undefined) {
       const v = input.displayName.trim();
       if (graphemeLength(v) > MAX_DISPLAY_NAME) fields.displayName = `At most ${MAX_DISPLAY_NAME} characters.`;
@@ -207,6 +214,7 @@ export class AccountService {
       update.note = v;
     }
     if (input.locked !== undefined) update.locked = input.locked ? 1 : 0;
+    if (input.discoverable !== undefined) update.discoverable = input.discoverable ? 1 : 0;
     if (Object.keys(fields).length > 0) throw unprocessable(Object.values(fields)[0] as string, fields);
     return update;
   }

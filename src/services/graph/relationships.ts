@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Account, Relationship, Viewer } from "../../domain/account.ts";
 import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
+import { notesAbout, putNote } from "../../store/repos/account-notes.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
 import { runSerialPage } from "../../store/repos/paging.ts";
 import { isUniqueViolation, type Tx } from "../../store/store.ts";
@@ -11,6 +12,9 @@ import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 
 type Edge = "follows" | "follow_requests" | "blocks" | "mutes";
+
+/** As Mastodon's AccountNote. */
+export const MAX_NOTE = 2000;
 
 export interface AccountPage {
   accounts: Account[];
@@ -259,7 +263,7 @@ export class RelationshipService {
               .execute();
       return new Set(rows.map((r) => r.other));
     };
-    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting] = await Promise.all([
+    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, notes] = await Promise.all([
       out("follows", "out"),
       out("follows", "in"),
       out("follow_requests", "out"),
@@ -267,6 +271,7 @@ export class RelationshipService {
       out("blocks", "out"),
       out("blocks", "in"),
       out("mutes", "out"),
+      notesAbout(this.#deps.db, v, ids),
     ]);
     return ids.map((id) => ({
       id,
@@ -277,7 +282,23 @@ export class RelationshipService {
       blocking: blocking.has(id),
       blockedBy: blockedBy.has(id),
       muting: muting.has(id),
+      note: notes.get(id) ?? "",
     }));
+  }
+
+  /**
+   * The viewer's private note about an account (POST /api/v1/accounts/:id/note): seen by nobody
+   * else, never by the person it is about. An empty comment deletes it.
+   */
+  async setNote(viewer: Viewer, targetId: string, comment: string): Promise<Relationship> {
+    const text = comment.trim();
+    if (text.length > MAX_NOTE)
+      throw unprocessable(`A note is at most ${MAX_NOTE} characters.`, { comment: "Too long." });
+    await this.#deps.db.transaction().execute(async (tx) => {
+      await this.#activeTarget(tx, viewer, targetId);
+      await putNote(tx, viewer.accountId, targetId, text);
+    });
+    return this.relationship(viewer, targetId);
   }
 
   /** Who follows the account, newest first. */

@@ -1,15 +1,20 @@
-// What the server says about itself (GET /api/v1/instance, /api/v2/instance): counts only, from
-// what is public anyway. Publius records no logins, so "active" means "posted in the last 4 weeks".
+// What the server says about itself (Instance v1/v2, NodeInfo): counts only, from what is public
+// anyway, and rounded by the one rule in domain/coarse-count.ts so that watching them does not tell
+// when one account joined or posted. Publius records no logins, so "active" means "posted".
 import { DAY, dayOf } from "../../domain/clock.ts";
+import { coarseCount } from "../../domain/coarse-count.ts";
+import { databaseAnswers, serverCounts } from "../../store/repos/instance.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface InstanceStats {
-  /** Active, unsuspended accounts. */
+  /** Active, unsuspended accounts (rounded). */
   userCount: number;
-  /** Their posts and reposts. */
+  /** Their posts and reposts (rounded). */
   statusCount: number;
-  /** Accounts that posted in the last 28 days. */
+  /** Accounts that posted in the last 28 days (rounded). */
   activeMonth: number;
+  /** Accounts that posted in the last 180 days (rounded). */
+  activeHalfyear: number;
 }
 
 export class InstanceService {
@@ -44,21 +49,19 @@ export class InstanceService {
   }
 
   async stats(): Promise<InstanceStats> {
-    const since = dayOf(new Date(this.#deps.clock.now().getTime() - 28 * DAY));
-    const row = await this.#deps.db
-      .selectFrom("accounts")
-      .select((eb) => [
-        eb.fn.countAll<number>().as("users"),
-        eb.fn.sum<number>("statuses_count").as("statuses"),
-        eb.fn.sum<number>(eb.case().when("last_status_day", ">=", since).then(1).else(0).end()).as("active"),
-      ])
-      .where("state", "=", "active")
-      .where("suspended", "=", 0)
-      .executeTakeFirst();
+    const now = this.#deps.clock.now().getTime();
+    const days = [28, 180].map((n) => dayOf(new Date(now - n * DAY)));
+    const c = await serverCounts(this.#deps.db, days);
     return {
-      userCount: Number(row?.users ?? 0),
-      statusCount: Number(row?.statuses ?? 0),
-      activeMonth: Number(row?.active ?? 0),
+      userCount: coarseCount(c.users),
+      statusCount: coarseCount(c.statuses),
+      activeMonth: coarseCount(c.activeSince[0] ?? 0),
+      activeHalfyear: coarseCount(c.activeSince[1] ?? 0),
     };
+  }
+
+  /** Whether the database answers (GET /health). */
+  async healthy(): Promise<boolean> {
+    return databaseAnswers(this.#deps.db);
   }
 }

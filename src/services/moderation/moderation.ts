@@ -19,6 +19,9 @@ export interface Report {
   target: Account | undefined;
   status: Status | undefined;
   reason: string;
+  category: ReportCategory;
+  /** Posts named beyond the one shown (an app's report may name several). */
+  morePosts: number;
   state: "open" | "resolved";
   createdDay: string;
 }
@@ -35,6 +38,24 @@ export interface ModerationAction {
 }
 
 const MAX_REASON = 1000;
+const MAX_REPORTED_POSTS = 50;
+
+/** Mastodon's report categories. */
+export const REPORT_CATEGORIES = ["spam", "legal", "violation", "other"] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+export function isReportCategory(value: string): value is ReportCategory {
+  return (REPORT_CATEGORIES as readonly string[]).includes(value);
+}
+
+export interface FiledReport {
+  id: string;
+  category: ReportCategory;
+  comment: string;
+  statusIds: string[];
+  state: "open" | "resolved";
+  createdDay: string;
+  target: Account;
+}
 
 export class ModerationService {
   readonly #deps: ServiceDeps;
@@ -42,26 +63,44 @@ export class ModerationService {
     this.#deps = deps;
   }
 
-  /** Any signed-in person may report a post or an account. */
+  /**
+   * Any signed-in person may report a post or an account: from the web (one post or an account, a
+   * reason) or from an app (POST /api/v1/reports: an account, any of its posts, a category). Both
+   * land in the one queue. A report must say what is wrong: a reason, or a category other than
+   * "other". Posts must be ones the reporter may see (hidden and missing answer alike, 404).
+   */
   async report(
     viewer: Viewer,
-    input: { accountId?: string | undefined; statusId?: string | undefined; reason: string },
+    input: {
+      accountId?: string | undefined;
+      statusId?: string | undefined;
+      statusIds?: readonly string[] | undefined;
+      category?: ReportCategory | undefined;
+      reason: string;
+    },
   ): Promise<string> {
     const reason = input.reason.trim();
-    if (reason === "") throw unprocessable("Say what is wrong.", { reason: "Say what is wrong." });
+    const category = input.category ?? "other";
+    if (reason === "" && category === "other") {
+      throw unprocessable("Say what is wrong.", { reason: "Say what is wrong." });
+    }
     if (reason.length > MAX_REASON) throw unprocessable(`At most ${MAX_REASON} characters.`, { reason: "Too long." });
     let targetAccountId = input.accountId;
-    let statusId: string | null = null;
-    if (input.statusId) {
+    const statusIds = [...new Set([...(input.statusId ? [input.statusId] : []), ...(input.statusIds ?? [])])];
+    if (statusIds.length > MAX_REPORTED_POSTS)
+      throw unprocessable(`Report at most ${MAX_REPORTED_POSTS} posts at once.`);
+    for (const id of statusIds) {
       // Only a post the reporter may see: a hidden post and a missing one must answer alike.
       const s = await statusSource(this.#deps.db)
         .select(["s.account_id"])
-        .where("s.id", "=", input.statusId)
+        .where("s.id", "=", id)
         .where(visibleTo(viewer.accountId))
         .executeTakeFirst();
       if (!s) throw notFound("No such post.");
+      if (targetAccountId && s.account_id !== targetAccountId) {
+        throw unprocessable("Every reported post must be by the reported account.");
+      }
       targetAccountId = s.account_id;
-      statusId = input.statusId;
     }
     if (!targetAccountId) throw unprocessable("Report a post or an account.");
     if (targetAccountId === viewer.accountId) throw unprocessable("You cannot report yourself.");
@@ -71,19 +110,61 @@ export class ModerationService {
       .where("id", "=", targetAccountId)
       .executeTakeFirst();
     if (!target) throw notFound("No such account.");
-    const row = await this.#deps.db
-      .insertInto("reports")
-      .values({
-        account_id: viewer.accountId,
-        target_account_id: targetAccountId,
-        status_id: statusId,
-        reason,
-        state: "open",
-        created_day: dayOf(this.#deps.clock.now()),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return String(row.id);
+    const accountId = targetAccountId;
+    return this.#deps.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto("reports")
+        .values({
+          account_id: viewer.accountId,
+          target_account_id: accountId,
+          status_id: statusIds[0] ?? null,
+          reason,
+          category,
+          state: "open",
+          created_day: dayOf(this.#deps.clock.now()),
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      if (statusIds.length) {
+        await tx
+          .insertInto("report_statuses")
+          .values(statusIds.map((status_id) => ({ report_id: Number(row.id), status_id })))
+          .execute();
+      }
+      return String(row.id);
+    });
+  }
+
+  /** A report as its reporter may see it again (the API's Report entity): never anyone else's. */
+  async ownReport(viewer: Viewer, id: string): Promise<FiledReport> {
+    const serial = parseSerial(id);
+    const r =
+      serial === undefined
+        ? undefined
+        : await this.#deps.db
+            .selectFrom("reports")
+            .selectAll()
+            .where("id", "=", serial)
+            .where("account_id", "=", viewer.accountId)
+            .executeTakeFirst();
+    if (!r) throw notFound("No such report.");
+    const statuses = await this.#deps.db
+      .selectFrom("report_statuses")
+      .select("status_id")
+      .where("report_id", "=", r.id)
+      .orderBy("status_id")
+      .execute();
+    const target = (await findAccountsByIds(this.#deps.db, [r.target_account_id])).get(r.target_account_id);
+    if (!target) throw notFound("No such report.");
+    return {
+      id: String(r.id),
+      category: isReportCategory(r.category) ? r.category : "other",
+      comment: r.reason,
+      statusIds: statuses.map((s) => s.status_id),
+      state: r.state === "resolved" ? "resolved" : "open",
+      createdDay: r.created_day,
+      target,
+    };
   }
 
   /** The moderation queue: open reports, oldest first. */
@@ -106,12 +187,27 @@ export class ModerationService {
       : [];
     // Moderators see the reported post whatever its visibility: that is what they are asked to judge.
     const statuses = new Map((await hydrateStatuses(this.#deps.db, statusRows, null)).map((s) => [s.id, s]));
+    const named = rows.length
+      ? await this.#deps.db
+          .selectFrom("report_statuses")
+          .select((eb) => ["report_id", eb.fn.countAll<number>().as("n")])
+          .where(
+            "report_id",
+            "in",
+            rows.map((r) => r.id),
+          )
+          .groupBy("report_id")
+          .execute()
+      : [];
+    const namedCount = new Map(named.map((n) => [Number(n.report_id), Number(n.n)]));
     return rows.map((r) => ({
       id: String(r.id),
       reporter: accounts.get(r.account_id),
       target: accounts.get(r.target_account_id),
       status: r.status_id ? statuses.get(r.status_id) : undefined,
       reason: r.reason,
+      category: isReportCategory(r.category) ? r.category : "other",
+      morePosts: Math.max(0, (namedCount.get(Number(r.id)) ?? 0) - 1),
       state: r.state === "resolved" ? "resolved" : "open",
       createdDay: r.created_day,
     }));

@@ -10,6 +10,7 @@ import { migration008 } from "./008-legal-hardening.ts";
 import { migration010 } from "./010-forget.ts";
 import { migration012 } from "./012-foreign-key-indexes.ts";
 import { migration013 } from "./013-app-expiry.ts";
+import { migration017 } from "./017-reports-notes-directory.ts";
 import type { Migration } from "./migration.ts";
 
 export const migrations: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   migration010,
   migration012,
   migration013,
+  migration017,
 ];

@@ -20,6 +20,7 @@ export const ACCOUNT_COLUMNS = [
   "accounts.last_status_day",
   "accounts.avatar_file",
   "accounts.header_file",
+  "accounts.discoverable",
 ] as const;
 
 export type PublicAccountRow = Pick<
@@ -38,6 +39,7 @@ export type PublicAccountRow = Pick<
   | "last_status_day"
   | "avatar_file"
   | "header_file"
+  | "discoverable"
 >;
 
 export function toAccount(row: PublicAccountRow): Account {
@@ -56,6 +58,7 @@ export function toAccount(row: PublicAccountRow): Account {
     lastStatusDay: row.last_status_day,
     avatarFile: row.avatar_file,
     headerFile: row.header_file,
+    discoverable: row.discoverable === 1,
   };
 }
 
@@ -95,4 +98,22 @@ export async function findAccountsByIds(db: Queryable, ids: readonly string[]): 
 export async function rolesOf(db: Queryable, accountId: string): Promise<StaffRole[]> {
   const rows = await db.selectFrom("staff_roles").select("role").where("account_id", "=", accountId).execute();
   return rows.map((r) => r.role as StaffRole).sort();
+}
+
+/**
+ * The profile directory: active, unsuspended accounts that chose to be listed, in the order of
+ * their handles — never by when they joined or last posted, which would tell activity times.
+ */
+export async function directoryPage(db: Queryable, offset: number, limit: number): Promise<Account[]> {
+  const rows = await db
+    .selectFrom("accounts")
+    .select(ACCOUNT_COLUMNS)
+    .where("discoverable", "=", 1)
+    .where("state", "=", "active")
+    .where("suspended", "=", 0)
+    .orderBy("handle_lower")
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  return rows.map(toAccount);
 }

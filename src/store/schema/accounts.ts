@@ -31,6 +31,8 @@ export interface AccountsTable {
   default_language: string | null;
   /** "off" | "15m" | "1h" | "6h": random publishing delay for every post. */
   post_delay: Generated<string>;
+  /** Listed in the profile directory (GET /api/v1/directory); off unless the person turns it on. */
+  discoverable: Generated<number>;
 }
 
 export interface SessionsTable {

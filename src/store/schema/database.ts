@@ -1,7 +1,7 @@
 // The database type: the union of every table's type.
 import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from "./accounts.ts";
 import type { WarrantCanariesTable } from "./canary.ts";
-import type { AccountEdgeTable, FavouritesTable } from "./graph.ts";
+import type { AccountEdgeTable, AccountNotesTable, FavouritesTable } from "./graph.ts";
 import type {
   LegalAuditHeadsTable,
   LegalAuditLogTable,
@@ -18,7 +18,7 @@ import type {
   StaffUsedCodesTable,
 } from "./legal.ts";
 import type { MediaAttachmentsTable, MediaPendingTable } from "./media.ts";
-import type { ModerationActionsTable, ReportsTable } from "./moderation.ts";
+import type { ModerationActionsTable, ReportStatusesTable, ReportsTable } from "./moderation.ts";
 import type { MarkersTable, NotificationsTable } from "./notifications.ts";
 import type { OAuthAppsTable, OAuthCodesTable, OAuthTokensTable } from "./oauth.ts";
 import type {
@@ -50,6 +50,8 @@ export interface Database {
   favourites: FavouritesTable;
   notifications: NotificationsTable;
   reports: ReportsTable;
+  report_statuses: ReportStatusesTable;
+  account_notes: AccountNotesTable;
   moderation_actions: ModerationActionsTable;
   oauth_apps: OAuthAppsTable;
   oauth_codes: OAuthCodesTable;

@@ -12,3 +12,10 @@ export interface FavouritesTable {
   account_id: string;
   status_id: string;
 }
+
+/** A private note one account keeps about another (Mastodon's Relationship.note). */
+export interface AccountNotesTable {
+  account_id: string;
+  target_account_id: string;
+  comment: string;
+}

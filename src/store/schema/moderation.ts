@@ -6,6 +6,8 @@ export interface ReportsTable {
   target_account_id: string;
   status_id: string | null;
   reason: string;
+  /** "spam" | "legal" | "violation" | "other" */
+  category: Generated<string>;
   /** "open" | "resolved" */
   state: string;
   created_day: string;
@@ -22,4 +24,10 @@ export interface ModerationActionsTable {
   report_id: number | null;
   reason: string;
   created_at: string;
+}
+
+/** Every post a report names (reports.status_id keeps the first). */
+export interface ReportStatusesTable {
+  report_id: number;
+  status_id: string;
 }

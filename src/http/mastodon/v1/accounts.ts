@@ -167,14 +167,15 @@ export function accountRoutes(api: FastifyInstance, ctx: AppContext): void {
     const source = sourceParams(p);
     const avatar = file(p, "avatar");
     const header = file(p, "header");
-    // bot, discoverable, hide_collections, indexable and fields_attributes do not exist in Publius
-    // and are ignored. Avatar and header are re-encoded by the media service (no metadata kept).
+    // bot, hide_collections, indexable and fields_attributes do not exist in Publius and are
+    // ignored. discoverable lists the account in the directory (GET /api/v1/directory). Avatar and header are re-encoded by the media service (no metadata kept).
     const own = await preferences.updateOwnAccount(
       viewer,
       {
         displayName: str(p, "display_name", { max: 1000 }),
         note: str(p, "note", { max: 5000 }),
         locked: bool(p, "locked"),
+        discoverable: bool(p, "discoverable"),
       },
       {
         visibility: str(source, "privacy", { max: 50 }),
@@ -343,4 +344,12 @@ export function accountRoutes(api: FastifyInstance, ctx: AppContext): void {
       return relationshipToApi(await run(viewer, account.id));
     });
   }
+
+  // A private note about an account, shown only to its writer (Relationship.note). "" deletes it.
+  api.post<{ Params: { id: string } }>("/api/v1/accounts/:id/note", async (request) => {
+    const viewer = requireUser(request, "write:accounts");
+    const account = await visible(request.params.id);
+    const comment = str(paramsOf(request), "comment", { max: 100_000 }) ?? "";
+    return relationshipToApi(await relationships.setNote(viewer, account.id, comment));
+  });
 }

@@ -3,9 +3,16 @@
 // Features Publius does not have answer with their empty form, so clients keep working.
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../../../context.ts";
+import { PubliusError } from "../../../domain/errors.ts";
 import { escapeHtml } from "../../../domain/text.ts";
+import { accountToApi } from "../../../present/mastodon/account.ts";
 import { instanceDescription, instanceToApi, v1InstanceToApi } from "../../../present/mastodon/instance.ts";
-import { requireUser } from "../plugin.ts";
+import { privacyPolicyPage } from "../../../present/web/privacy-policy.ts";
+import { int, paramsOf } from "../params.ts";
+import { optionalUser, requireUser } from "../plugin.ts";
+
+/** The policy and description are part of the code, not edited by an admin: no real update time exists. */
+const NO_UPDATE_TIME = "1970-01-01T00:00:00.000Z";
 
 export function instanceRoutes(api: FastifyInstance, ctx: AppContext): void {
   const { instance, preferences } = ctx.services;
@@ -21,10 +28,32 @@ export function instanceRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.get("/api/v1/instance/rules", empty);
   api.get("/api/v1/instance/translation_languages", async () => ({}));
   api.get("/api/v1/instance/extended_description", async () => ({
-    // The description is part of the code, not edited by an admin: no real update time exists.
-    updated_at: "1970-01-01T00:00:00.000Z",
+    updated_at: NO_UPDATE_TIME,
     content: `<p>${escapeHtml(instanceDescription(ctx.config))}</p>`,
   }));
+  // The same text as /privacy, generated from the data inventory (docs: Entities > PrivacyPolicy).
+  api.get("/api/v1/instance/privacy_policy", async () => ({
+    updated_at: NO_UPDATE_TIME,
+    content: privacyPolicyPage({ instanceName: ctx.config.instanceName }).value,
+  }));
+  // Mastodon 4.4 answers 404 when the server has published no terms; Publius has none, and says so.
+  const noTerms = async () => {
+    throw new PubliusError(404, "This server has not published terms of service");
+  };
+  api.get("/api/v1/instance/terms_of_service", noTerms);
+  api.get("/api/v1/instance/terms_of_service/:date", noTerms);
+
+  // The profile directory (docs: Methods > directory): only accounts that chose to be listed
+  // (`discoverable`), all local; alphabetical by handle whatever `order` asks, because "active"
+  // (by last post) and "new" (by sign-up) would publish when people were active.
+  api.get("/api/v1/directory", async (request) => {
+    optionalUser(request, "read:accounts");
+    const p = paramsOf(request);
+    const offset = int(p, "offset", { min: 0, max: 100_000 }) ?? 0;
+    const limit = Math.min(int(p, "limit", { min: 1 }) ?? 40, 80);
+    const list = await ctx.services.accounts.directory(offset, limit);
+    return list.map((a) => accountToApi(ctx.config.publicUrl, a));
+  });
 
   api.get("/api/v1/custom_emojis", empty);
 
