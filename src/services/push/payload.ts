@@ -5,7 +5,8 @@
 import type { Notification } from "../../domain/notification.ts";
 
 export interface PushPayload {
-  notification_id: string;
+  /** A number, as Mastodon sends it (apps decode it as an integer); the same id as the API's string. */
+  notification_id: number;
   notification_type: string;
   preferred_locale: string;
   icon: string;
@@ -43,7 +44,7 @@ export function pushPayload(origin: string, n: Notification): PushPayload {
   const status = n.status?.reblog ?? n.status;
   const body = status ? status.spoilerText || status.text : n.account.note;
   return {
-    notification_id: n.id,
+    notification_id: Number(n.id),
     notification_type: n.type,
     preferred_locale: "en",
     icon: n.account.avatarFile ? `${origin}/media/${n.account.avatarFile}` : `${origin}/static/avatar.png`,
