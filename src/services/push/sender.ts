@@ -25,6 +25,12 @@ export async function sendPush(request: PushRequest, rules: EndpointRules): Prom
   };
   const client = url.protocol === "https:" ? https : http;
   return new Promise<number>((resolve, reject) => {
+    // The whole exchange has one deadline: a push service dripping bytes cannot hold the worker.
+    const deadline = setTimeout(
+      () => req.destroy(new Error("the push service did not answer in time")),
+      PUSH_TIMEOUT_MS,
+    );
+    deadline.unref();
     const req = client.request(
       url,
       {
@@ -35,13 +41,18 @@ export async function sendPush(request: PushRequest, rules: EndpointRules): Prom
         agent: false,
       },
       (res) => {
+        clearTimeout(deadline);
+        // Only the status matters; the body is not read at all.
         res.on("error", () => {});
-        res.resume();
+        res.destroy();
         resolve(res.statusCode ?? 0);
       },
     );
     req.on("timeout", () => req.destroy(new Error("the push service did not answer in time")));
-    req.on("error", reject);
+    req.on("error", (e) => {
+      clearTimeout(deadline);
+      reject(e);
+    });
     req.end(request.body ?? undefined);
   });
 }
