@@ -21,6 +21,7 @@ import { OAuthService } from "./services/oauth/oauth.ts";
 import { ExportService } from "./services/privacy/export.ts";
 import { ForgettingService } from "./services/privacy/forgetting.ts";
 import { HoldingsService } from "./services/privacy/holdings.ts";
+import { PushService } from "./services/push/push.ts";
 import { SearchService } from "./services/search/search.ts";
 import { CollectionService } from "./services/statuses/collections.ts";
 import { InteractionService } from "./services/statuses/interactions.ts";
@@ -54,6 +55,8 @@ export interface Services {
   media: MediaService;
   forgetting: ForgettingService;
   streaming: StreamingService;
+  /** Web Push subscriptions and the delivery queue. */
+  push: PushService;
   /** Legal demands: console access, intake, notices, preservation, productions, the audit log. */
   legal: LegalServices;
 }
@@ -86,7 +89,8 @@ export function createContext(options: ContextOptions): AppContext {
   };
   const passwords = new PasswordHasher(options.passwordCost);
   const invites = new InviteService(deps);
-  const notifications = new NotificationService(deps);
+  const push: PushService = new PushService(deps, () => notifications);
+  const notifications: NotificationService = new NotificationService(deps, (tx, n) => push.enqueue(tx, n));
   const forgetting = new ForgettingService(deps);
   const media = new MediaService(deps, { afterRemoval: () => forgetting.soon() });
   const posting = new PostingService(deps, notifications, media);
@@ -121,6 +125,7 @@ export function createContext(options: ContextOptions): AppContext {
       media,
       forgetting,
       streaming: new StreamingService(deps, timelines, notifications),
+      push,
       legal: createLegalServices(deps, holdings),
     },
   };

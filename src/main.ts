@@ -82,6 +82,18 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
   const publisher = setInterval(publishDue, 15_000);
   publisher.unref();
 
+  // Web Push: the queue is a table; new notifications are pushed soon after they are made, and a
+  // round every 30 seconds sends retries and whatever a restart left. The VAPID key pair is made
+  // on the first start (<dataDir>/vapid.key).
+  ctx.services.push.vapid.keys();
+  const pushRound = () => ctx.services.push.soon((e) => logger.error("sending push notifications failed", e));
+  const unsubscribePush = ctx.events.subscribe((event) => {
+    if (event.type === "notification.created") pushRound();
+  });
+  pushRound();
+  const pushTimer = setInterval(pushRound, 30_000);
+  pushTimer.unref();
+
   // Legal: the signing key exists from the first start; notices whose non-disclosure order ended
   // go out, and expired preservations are destroyed. Both queues are tables: restarts lose nothing.
   if (ctx.services.legal.key.ensure().created) {
@@ -122,6 +134,8 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       clearInterval(timer);
       clearInterval(publisher);
       clearInterval(legalTimer);
+      clearInterval(pushTimer);
+      unsubscribePush();
       // Answers what was accepted, stops accepting, lets requests in flight finish (at most
       // SHUTDOWN_LIMIT_MS), ends streams; then the database closes.
       const { cut } = await graceful.shutdown(drainMs);
@@ -131,6 +145,7 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
       await ctx.services.streaming.settled();
       await ctx.services.media.settled();
       await ctx.services.forgetting.settled();
+      await ctx.services.push.settled();
       await store.close();
       logger.info("Publius stopped");
     })();

@@ -60,6 +60,16 @@ export interface Config {
   legal: LegalConfig;
   /** The transparency report (docs/legal-process.md, "Transparency report"). */
   transparency: TransparencyConfig;
+  /** Web Push delivery (services/push/). */
+  push: PushConfig;
+}
+
+export interface PushConfig {
+  /**
+   * Tests only: allow subscription endpoints at http://127.0.0.1 (a local receiver). Otherwise an
+   * endpoint must be https and resolve only to public addresses.
+   */
+  allowLoopbackHttp: boolean;
 }
 
 export interface TransparencyConfig {
@@ -116,6 +126,7 @@ const KEYS = {
   PUBLIUS_LEGAL_SERVICE_ADDRESS: "legal",
   PUBLIUS_TRANSPARENCY_PERIOD: "transparency",
   PUBLIUS_TRANSPARENCY_BANDS: "transparency",
+  PUBLIUS_PUSH_ALLOW_LOOPBACK_HTTP: "push",
 } as const;
 
 type RawConfig = Partial<Record<keyof typeof KEYS, string>>;
@@ -214,6 +225,9 @@ function parseConfig(raw: RawConfig): Config {
     },
     legal: parseLegalConfig(raw, (message) => new ConfigError(message)),
     transparency: parseTransparency(raw.PUBLIUS_TRANSPARENCY_PERIOD ?? "half", raw.PUBLIUS_TRANSPARENCY_BANDS ?? "off"),
+    push: {
+      allowLoopbackHttp: parseBool("PUBLIUS_PUSH_ALLOW_LOOPBACK_HTTP", raw.PUBLIUS_PUSH_ALLOW_LOOPBACK_HTTP ?? "false"),
+    },
   };
 }
 

@@ -49,14 +49,15 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   {
     id: "network",
     title: "Network data",
-    description: "IP addresses, user agents, device identifiers, access logs with addresses.",
+    description:
+      "IP addresses, user agents, device identifiers, access logs with addresses. (A push address an app registers for notifications is listed under session records.)",
     notCollected: true,
   },
   {
     id: "sessions",
     title: "Session records",
     description:
-      "Signed-in browser sessions and app tokens: one-way hashes, the day each began and the day it ends. No address, device or last use.",
+      "Signed-in browser sessions and app tokens: one-way hashes, the day each began and the day it ends. No address, device or last use. For an app that turned on push notifications: the push address it gave (a URL at its push service, which that service could tie to a device), its encryption keys and which notifications it wants, sealed at rest and deleted with the token.",
   },
   {
     id: "account_timestamps",
@@ -110,6 +111,11 @@ export interface ColumnEntry {
   retention: string;
   /** Who can see the value: the public, the account holder, their followers, staff, or nobody (hashes, internals). */
   visibleTo: Visibility;
+  /**
+   * Sealed at rest with <dataDir>/secrets.key, bound to `<table>.<column>:<row id>`: the holdings
+   * service opens it for the person (and so for any production about them).
+   */
+  sealed?: boolean;
 }
 
 export interface TableEntry {
@@ -140,6 +146,8 @@ const c = (category: DataCategory, purpose: string, visibleTo: Visibility, reten
   retention,
   visibleTo,
 });
+
+const sealed = (entry: ColumnEntry): ColumnEntry => ({ ...entry, sealed: true });
 
 const l = (purpose: string, visibleTo: Visibility, retention = LEGAL_RETENTION): ColumnEntry =>
   c("legal", purpose, visibleTo, retention);
@@ -740,6 +748,52 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       statement: c("none", "the signed statement (canonical JSON)", "public", "kept"),
       signature: c("none", "its Ed25519 signature", "public", "kept"),
       key_fingerprint: c("none", "the signing key's fingerprint", "public", "kept"),
+    },
+  },
+  {
+    table: "push_subscriptions",
+    about:
+      "Web Push subscriptions: one per app token that asked for push notifications (Mastodon API). Deleted with the token, the account, or when the push service says it is gone.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("none", "key (random)", "nobody"),
+      token_id: c("sessions", "the app token it belongs to", "account", "until the token is revoked"),
+      account_id: c("sessions", "whose subscription", "account", "until the token is revoked"),
+      endpoint: sealed(
+        c(
+          "sessions",
+          "the push address the app gave: a URL at its push service, which could tie it to a device",
+          "account",
+          "until the token is revoked",
+        ),
+      ),
+      p256dh: sealed(
+        c("sessions", "the app's public key that pushes are encrypted to", "account", "until the token is revoked"),
+      ),
+      auth_secret: sealed(
+        c("sessions", "the app's push authentication secret", "nobody", "until the token is revoked"),
+      ),
+      standard: c(
+        "sessions",
+        "which encryption the app reads (aes128gcm or the older aesgcm)",
+        "account",
+        "until the token is revoked",
+      ),
+      alerts: c("sessions", "which kinds of notification it wants pushed", "account", "until the token is revoked"),
+      policy: c("sessions", "from whom: all, followed, follower or none", "account", "until the token is revoked"),
+    },
+  },
+  {
+    table: "push_deliveries",
+    about:
+      "Notifications waiting to be pushed: which notification to which subscription, no text (it is made when sent). A row lives until it is sent, at most about 8 hours with retries.",
+    ownedBy: [],
+    columns: {
+      id: c("none", "key (random)", "nobody"),
+      subscription_id: c("activity", "where it goes", "account", "until sent or given up (hours)"),
+      notification_id: c("activity", "which notification", "account", "until sent or given up (hours)"),
+      attempts: c("none", "failed attempts so far", "nobody", "until sent or given up (hours)"),
+      due_at: c("activity", "when to try next, to the minute", "account", "until sent or given up (hours)"),
     },
   },
 ];

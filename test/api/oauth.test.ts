@@ -120,7 +120,9 @@ describe("POST /api/v1/apps", () => {
     assert.deepEqual(app.scopes, ["read", "write", "follow"]);
     assert.deepEqual(app.redirect_uris, [CALLBACK, OOB]);
     assert.equal(app.redirect_uri, `${CALLBACK}\n${OOB}`);
-    assert.equal(app.vapid_key, "");
+    // The instance's VAPID public key (an uncompressed P-256 point, base64url), as Mastodon sends it.
+    assert.equal(app.vapid_key, site.ctx.services.push.serverKey());
+    assert.equal(Buffer.from(app.vapid_key, "base64url").length, 65);
     assert.equal(app.client_secret_expires_at, 0);
     assert.match(app.client_id, /^[A-Za-z0-9_-]{20,}$/);
     assert.match(app.client_secret, /^[A-Za-z0-9_-]{20,}$/);

@@ -12,6 +12,7 @@ import { instanceRoutes } from "./v1/instance.ts";
 import { mediaRoutes } from "./v1/media.ts";
 import { notificationRoutes } from "./v1/notifications.ts";
 import { reportRoutes } from "./v1/reports.ts";
+import { pushRoutes } from "./v1/push.ts";
 import { scheduledRoutes } from "./v1/scheduled.ts";
 import { statusRoutes } from "./v1/statuses.ts";
 import { timelineRoutes } from "./v1/timelines.ts";
@@ -28,6 +29,7 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   scheduledRoutes(api, ctx);
   timelineRoutes(api, ctx);
   notificationRoutes(api, ctx);
+  pushRoutes(api, ctx);
   groupedNotificationRoutes(api, ctx);
   collectionRoutes(api, ctx);
   searchRoutes(api, ctx);

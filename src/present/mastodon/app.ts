@@ -2,8 +2,8 @@
 // (docs: Entities > Application, Entities > Token).
 import type { AccessToken, OAuthApp } from "../../services/oauth/oauth.ts";
 
-/** Application (4.3 shape). Publius has no Web Push, so `vapid_key` is always empty. */
-export function applicationToApi(app: OAuthApp) {
+/** Application (4.3 shape), with the instance's VAPID public key as `vapid_key` (deprecated, still read). */
+export function applicationToApi(app: OAuthApp, vapidKey: string) {
   return {
     id: app.id,
     name: app.name,
@@ -12,14 +12,14 @@ export function applicationToApi(app: OAuthApp) {
     // Deprecated in 4.3 but still sent: newline-joined when several URIs are registered.
     redirect_uri: app.redirectUris.join("\n"),
     redirect_uris: app.redirectUris,
-    vapid_key: "",
+    vapid_key: vapidKey,
   };
 }
 
 /** CredentialApplication: what POST /api/v1/apps returns, the only time the secret is shown. */
-export function credentialApplicationToApi(app: OAuthApp, clientSecret: string) {
+export function credentialApplicationToApi(app: OAuthApp, clientSecret: string, vapidKey: string) {
   return {
-    ...applicationToApi(app),
+    ...applicationToApi(app, vapidKey),
     client_id: app.clientId,
     client_secret: clientSecret,
     client_secret_expires_at: 0,

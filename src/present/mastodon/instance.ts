@@ -1,5 +1,5 @@
 // Server description -> Mastodon Instance (v2) and V1::Instance JSON (docs: Entities > Instance,
-// Entities > V1_Instance). Where Publius has no such thing (e-mail contact, polls, video, Web Push,
+// Entities > V1_Instance). Where Publius has no such thing (e-mail contact, polls, video,
 // translation) the field is present with an empty or zero value, so clients neither break nor offer
 // what would fail.
 
@@ -65,7 +65,7 @@ function limits() {
   };
 }
 
-export function instanceToApi(config: Config, stats: InstanceStats) {
+export function instanceToApi(config: Config, stats: InstanceStats, vapidKey: string) {
   const origin = config.publicUrl;
   const { statuses, media_attachments, polls } = limits();
   return {
@@ -87,8 +87,8 @@ export function instanceToApi(config: Config, stats: InstanceStats) {
         privacy_policy: `${origin}/privacy`,
         terms_of_service: null,
       },
-      // No Web Push.
-      vapid: { public_key: "" },
+      // The key Web Push subscriptions are made with (POST /api/v1/push/subscription).
+      vapid: { public_key: vapidKey },
       accounts: { max_featured_tags: 0, max_pinned_statuses: MAX_PINNED_STATUSES },
       statuses,
       media_attachments,

@@ -33,10 +33,18 @@ export interface NotificationFilter {
   unread?: boolean | undefined;
 }
 
+/** Called inside the transaction that made a notification (Web Push queues it there). */
+export type NotificationAdded = (
+  tx: Queryable,
+  n: { notificationId: number; accountId: string; type: NotificationType },
+) => Promise<void>;
+
 export class NotificationService {
   readonly #deps: ServiceDeps;
-  constructor(deps: ServiceDeps) {
+  readonly #onAdded: NotificationAdded | undefined;
+  constructor(deps: ServiceDeps, onAdded?: NotificationAdded) {
     this.#deps = deps;
+    this.#onAdded = onAdded;
   }
 
   /**
@@ -67,6 +75,7 @@ export class NotificationService {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
+    await this.#onAdded?.(tx, { notificationId: Number(row.id), accountId: n.accountId, type: n.type });
     return { type: "notification.created", notificationId: String(row.id), accountId: n.accountId, kind: n.type };
   }
 

@@ -14,6 +14,7 @@ import {
 } from "../../domain/data-inventory.ts";
 import { notFound } from "../../domain/errors.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { SecretBox } from "../legal/secret-box.ts";
 
 export type CellValue = string | number | null;
 
@@ -43,8 +44,10 @@ const STATUS_TABLES = new Set(["statuses", "status_edits", "status_tags"]);
 
 export class HoldingsService {
   readonly #deps: ServiceDeps;
+  readonly #box: SecretBox;
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
+    this.#box = new SecretBox(deps.config.dataDir);
   }
 
   async forAccount(accountId: string, options: { categories?: readonly DataCategory[] } = {}): Promise<Holdings> {
@@ -101,7 +104,9 @@ export class HoldingsService {
             ? HASH_NOTE
             : column.endsWith("_secret")
               ? SECRET_NOTE
-              : toCell(row[column]);
+              : info.sealed && typeof row[column] === "string"
+                ? this.#box.open(row[column] as string, `${entry.table}.${column}:${String(row.id)}`)
+                : toCell(row[column]);
           split.set(category, fields);
         }
         for (const [category, fields] of split) add(category, { table: entry.table, fields });
@@ -138,6 +143,12 @@ export class HoldingsService {
     } else if (entry.table === "tags") {
       if (ownStatusIds.length === 0) return [];
       q = q.where("id", "in", db.selectFrom("status_tags").select("tag_id").where("status_id", "in", ownStatusIds));
+    } else if (entry.table === "push_deliveries") {
+      q = q.where(
+        "subscription_id",
+        "in",
+        db.selectFrom("push_subscriptions").select("id").where("account_id", "=", accountId),
+      );
     } else if (entry.table === "oauth_apps") {
       q = q.where("id", "in", db.selectFrom("oauth_tokens").select("app_id").where("account_id", "=", accountId));
     } else if (entry.table === "legal_demands") {

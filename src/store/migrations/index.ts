@@ -11,6 +11,7 @@ import { migration010 } from "./010-forget.ts";
 import { migration012 } from "./012-foreign-key-indexes.ts";
 import { migration013 } from "./013-app-expiry.ts";
 import { migration017 } from "./017-reports-notes-directory.ts";
+import { migration019 } from "./019-web-push.ts";
 import type { Migration } from "./migration.ts";
 
 export const migrations: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const migrations: readonly Migration[] = [
   migration012,
   migration013,
   migration017,
+  migration019,
 ];

@@ -21,6 +21,7 @@ import type { MediaAttachmentsTable, MediaPendingTable } from "./media.ts";
 import type { ModerationActionsTable, ReportStatusesTable, ReportsTable } from "./moderation.ts";
 import type { MarkersTable, NotificationsTable } from "./notifications.ts";
 import type { OAuthAppsTable, OAuthCodesTable, OAuthTokensTable } from "./oauth.ts";
+import type { PushDeliveriesTable, PushSubscriptionsTable } from "./push.ts";
 import type {
   AccountStatusEdgeTable,
   IdempotencyKeysTable,
@@ -76,4 +77,6 @@ export interface Database {
   staff_used_codes: StaffUsedCodesTable;
   legal_audit_heads: LegalAuditHeadsTable;
   warrant_canaries: WarrantCanariesTable;
+  push_subscriptions: PushSubscriptionsTable;
+  push_deliveries: PushDeliveriesTable;
 }

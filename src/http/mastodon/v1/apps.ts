@@ -29,7 +29,7 @@ export function appsRoutes(api: FastifyInstance, ctx: AppContext): void {
       scopes: str(p, "scopes", { max: 2000 }),
       website: str(p, "website", { max: 500 }) || undefined,
     });
-    return credentialApplicationToApi(app, clientSecret);
+    return credentialApplicationToApi(app, clientSecret, ctx.services.push.serverKey());
   });
 
   // Any valid token, app-only or user, with no particular scope (as in Mastodon 4.3).
@@ -37,6 +37,6 @@ export function appsRoutes(api: FastifyInstance, ctx: AppContext): void {
     const { token } = requireToken(request);
     const app = await oauth.appById(token.appId);
     if (!app) throw notFound();
-    return applicationToApi(app);
+    return applicationToApi(app, ctx.services.push.serverKey());
   });
 }

@@ -18,7 +18,9 @@ export function instanceRoutes(api: FastifyInstance, ctx: AppContext): void {
   const { instance, preferences } = ctx.services;
   const empty = async () => [];
 
-  api.get("/api/v2/instance", async () => instanceToApi(ctx.config, await instance.stats()));
+  api.get("/api/v2/instance", async () =>
+    instanceToApi(ctx.config, await instance.stats(), ctx.services.push.serverKey()),
+  );
   api.get("/api/v1/instance", async () => v1InstanceToApi(ctx.config, await instance.stats()));
 
   // No federation: no peers and no domain blocks. No activity history: logins are not recorded.
