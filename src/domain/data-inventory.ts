@@ -182,6 +182,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       default_sensitive: c("activity", "posting default", "account"),
       default_language: c("activity", "posting default", "account"),
       post_delay: c("activity", "random publishing delay for every post (off, 15 min, 1 h, 6 h)", "account"),
+      alt_text_optional: c("activity", "whether the web form may publish images without a description", "account"),
     },
   },
   {

@@ -5,9 +5,9 @@ import { notFound, PubliusError } from "../../domain/errors.ts";
 import { composePage, defaultCompose, editPage } from "../../present/web/compose.ts";
 import { withoutBidiControls } from "../../present/web/format.ts";
 import { html } from "../../present/web/html.ts";
-import { permalink, statusCard } from "../../present/web/status.ts";
+import { bookmarksPage, permalink, statusCard } from "../../present/web/status.ts";
 import { confirmDeletePage, historyPage, reportPage, threadPage } from "../../present/web/thread.ts";
-import { field, safeBack, sendPage, signedIn, withNotice } from "./request.ts";
+import { field, pageFrom, safeBack, sendPage, signedIn, withNotice } from "./request.ts";
 
 type IdParams = { Params: { id: string } };
 
@@ -162,12 +162,32 @@ export function statusRoutes(app: FastifyInstance, ctx: AppContext): void {
   act("unreblog", (v, id) => interactions.unreblog(v, id));
   act("favourite", (v, id) => interactions.favourite(v, id));
   act("unfavourite", (v, id) => interactions.unfavourite(v, id));
+  act("bookmark", (v, id) => ctx.services.collections.bookmark(v, id));
+  act("unbookmark", (v, id) => ctx.services.collections.unbookmark(v, id));
+
+  app.get("/bookmarks", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    const page = pageFrom(request.query);
+    const found = await ctx.services.collections.bookmarks(viewer, page);
+    // One more look past the last: "Older" only when there is something older.
+    const older =
+      found.oldestId !== undefined &&
+      (await ctx.services.collections.bookmarks(viewer, { maxId: found.oldestId, limit: 1 })).statuses.length > 0;
+    const newer =
+      page.maxId !== undefined ||
+      (page.minId !== undefined &&
+        found.newestId !== undefined &&
+        (await ctx.services.collections.bookmarks(viewer, { minId: found.newestId, limit: 1 })).statuses.length > 0);
+    return sendPage(ctx, request, reply, "Bookmarks", (pc) =>
+      bookmarksPage(pc, { statuses: found.statuses, newestId: found.newestId, oldestId: found.oldestId, older, newer }),
+    );
+  });
 
   app.get<IdParams>("/statuses/:id/report", async (request, reply) => {
     const { viewer } = signedIn(request);
     const status = await timelines.status(viewer, request.params.id);
     return sendPage(ctx, request, reply, "Report a post", (pc) =>
-      reportPage(pc, { action: `/statuses/${status.id}/report`, what: html`${statusCard(pc, status)}` }),
+      reportPage(pc, { action: `/statuses/${status.id}/report`, what: statusCard(pc, status, { quoted: true }) }),
     );
   });
 
@@ -187,7 +207,7 @@ export function statusRoutes(app: FastifyInstance, ctx: AppContext): void {
         (pc) =>
           reportPage(pc, {
             action: `/statuses/${status.id}/report`,
-            what: statusCard(pc, status),
+            what: statusCard(pc, status, { quoted: true }),
             error: e.publicMessage,
             reason,
           }),

@@ -3,7 +3,21 @@ import type { Status } from "../../domain/status.ts";
 import { formatDay, handleTag, personName, plural } from "./format.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { actionButton, type PageContext } from "./page.ts";
-import { isPaged, pager, statusList } from "./status.ts";
+import { avatar, headerImage } from "./media.ts";
+import { type PagerState, pager, statusList } from "./status.ts";
+
+/** A bio is plain text; its hashtags become links to their timelines. */
+function noteWithTags(note: string): SafeHtml {
+  const parts: SafeHtml[] = [];
+  let at = 0;
+  for (const m of note.matchAll(/(^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_]{1,100})/gu)) {
+    const start = (m.index ?? 0) + (m[1]?.length ?? 0);
+    parts.push(html`${note.slice(at, start)}<a href="/tags/${encodeURIComponent((m[2] ?? "").toLowerCase())}">#${m[2]}</a>`);
+    at = start + 1 + (m[2]?.length ?? 0);
+  }
+  parts.push(html`${note.slice(at)}`);
+  return html`${parts}`;
+}
 
 export function profileHeader(pc: PageContext, account: Account, rel: Relationship | undefined): SafeHtml {
   const isMe = pc.me?.id === account.id;
@@ -30,8 +44,10 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
     actions = html`<div class="profile-actions"><a href="/settings/profile" class="button secondary">Edit profile</a></div>`;
   }
   return html`<section class="panel profile" aria-labelledby="profile-name">
-  <h1 id="profile-name">${personName(account)} ${handleTag(account.handle)}${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1>
-  ${account.note ? html`<p class="note">${account.note}</p>` : ""}
+  ${headerImage(account)}
+  <div class="profile-head">${avatar(account, 96)}
+  <h1 id="profile-name"><span dir="auto">${personName(account)}</span> ${handleTag(account.handle)}${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1></div>
+  ${account.note ? html`<p class="note" dir="auto">${noteWithTags(account.note)}</p>` : ""}
   <p class="stats">
     <span>${plural(account.statusesCount, "post", "posts")}</span> ·
     <a href="/@${account.handle}/following">${plural(account.followingCount, "following", "following")}</a> ·
@@ -44,7 +60,14 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
 
 export function profilePage(
   pc: PageContext,
-  p: { account: Account; rel: Relationship | undefined; statuses: Status[]; hidden: boolean; withReplies: boolean },
+  p: {
+    account: Account;
+    rel: Relationship | undefined;
+    statuses: Status[];
+    paging: PagerState;
+    hidden: boolean;
+    withReplies: boolean;
+  },
 ): SafeHtml {
   const base = `/@${p.account.handle}`;
   return html`${profileHeader(pc, p.account, p.rel)}
@@ -54,7 +77,7 @@ export function profilePage(
 </nav>
 <section aria-label="Posts by @${p.account.handle}">
 ${p.hidden ? html`<p class="empty">You cannot see this account's posts.</p>` : statusList(pc, p.statuses, "No posts yet.")}
-${pager(p.withReplies ? `${base}?with_replies=1` : base, p.statuses, { hasNewer: isPaged(pc.path) })}
+${pager(p.withReplies ? `${base}?with_replies=1` : base, p.statuses, p.paging)}
 </section>`;
 }
 
@@ -68,7 +91,7 @@ export function accountList(
   if (accounts.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<ul class="accounts">${accounts.map(
     (a) =>
-      html`<li class="account-card"><a href="/@${a.handle}"><strong>${personName(a)}</strong> ${handleTag(a.handle)}</a>${a.note ? html`<p class="note">${a.note}</p>` : ""}${extra ? extra(a) : ""}</li>`,
+      html`<li class="account-card"><a href="/@${a.handle}">${avatar(a, 40)}<span><strong dir="auto">${personName(a)}</strong> ${handleTag(a.handle)}</span></a>${a.note ? html`<p class="note" dir="auto">${noteWithTags(a.note)}</p>` : ""}${extra ? extra(a) : ""}</li>`,
   )}</ul>`;
 }
 

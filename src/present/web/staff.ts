@@ -38,7 +38,7 @@ ${
   <h2>Report ${r.id} <span class="hint">(${formatDay(r.createdDay)})</span></h2>
   <p>About <a href="/@${r.target?.handle ?? ""}">@${r.target?.handle ?? "deleted account"}</a>${r.target?.suspended ? html` <span class="badge">suspended</span>` : ""}, from @${r.reporter?.handle ?? "deleted account"}:</p>
   <blockquote>${r.reason}</blockquote>
-  ${r.status ? statusCard(pc, r.status) : ""}
+  ${r.status ? statusCard(pc, r.status, { quoted: true }) : ""}
   <div class="staff-actions">
     ${r.status ? reasonForm(pc, `/staff/statuses/${r.status.id}/remove`, "Remove post", hidden, true) : ""}
     ${r.target && !r.target.suspended ? reasonForm(pc, `/staff/accounts/${r.target.id}/suspend`, "Suspend account", hidden, true) : ""}

@@ -31,6 +31,8 @@ export interface AccountsTable {
   default_language: string | null;
   /** "off" | "15m" | "1h" | "6h": random publishing delay for every post. */
   post_delay: Generated<string>;
+  /** 1 when the web compose form may publish images without a description. */
+  alt_text_optional: Generated<number>;
 }
 
 export interface SessionsTable {
