@@ -32,8 +32,7 @@ export function profileRoutes(app: FastifyInstance, ctx: AppContext): void {
       request,
       reply,
       `${withoutBidiControls(account.displayName) || account.handle} (@${account.handle})`,
-      (pc) =>
-        profilePage(pc, { account, rel, statuses: paged.items, paging: paged, hidden, withReplies }),
+      (pc) => profilePage(pc, { account, rel, statuses: paged.items, paging: paged, hidden, withReplies }),
     );
   });
 

@@ -59,7 +59,15 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
   });
 }
 
-const PRIVATE_PREFIXES = ["/home", "/notifications", "/bookmarks", "/settings", "/staff", "/oauth/authorize", "/scheduled"];
+const PRIVATE_PREFIXES = [
+  "/home",
+  "/notifications",
+  "/bookmarks",
+  "/settings",
+  "/staff",
+  "/oauth/authorize",
+  "/scheduled",
+];
 
 function isPrivatePath(url: string): boolean {
   const path = url.split("?")[0] ?? "";

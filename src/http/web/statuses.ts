@@ -32,54 +32,6 @@ export function statusRoutes(app: FastifyInstance, ctx: AppContext): void {
     return sendPage(ctx, request, reply, replyTo ? "Reply" : "New post", (pc) => composePage(pc, { values, replyTo }));
   });
 
-  app.post("/statuses", async (request, reply) => {
-    const { viewer } = signedIn(request);
-    const values = {
-      text: field(request.body, "text"),
-      spoilerText: field(request.body, "spoiler_text"),
-      visibility: field(request.body, "visibility") || "public",
-      inReplyToId: field(request.body, "in_reply_to_id"),
-      idempotency: field(request.body, "idempotency"),
-      publishAt: field(request.body, "publish_at"),
-    };
-    try {
-      let publishAt: Date | undefined;
-      if (values.publishAt.trim() !== "") {
-        // datetime-local has no zone; the form says UTC.
-        const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/.exec(values.publishAt.trim());
-        publishAt = m ? new Date(`${m[1]}T${m[2]}${m[3] ?? ":00"}Z`) : undefined;
-        if (!publishAt || Number.isNaN(publishAt.getTime())) {
-          throw new PubliusError(422, "Give the time to publish as a date and a time.", {
-            fields: { scheduled_at: "A date and a time, e.g. 2026-12-01T09:30." },
-          });
-        }
-      }
-      const submitted = await ctx.services.scheduling.submit(
-        viewer,
-        {
-          text: values.text,
-          spoilerText: values.spoilerText,
-          visibility: values.visibility,
-          inReplyToId: values.inReplyToId || undefined,
-          idempotencyKey: values.idempotency || undefined,
-        },
-        publishAt,
-      );
-      if (submitted.kind === "scheduled") return reply.redirect(withNotice("/scheduled", "queued"), 303);
-      return reply.redirect(withNotice(permalink(submitted.status), "posted"), 303);
-    } catch (e) {
-      if (!(e instanceof PubliusError) || e.status !== 422) throw e;
-      return sendPage(
-        ctx,
-        request,
-        reply,
-        "New post",
-        (pc) => composePage(pc, { values, error: e.publicMessage, fields: e.fields }),
-        422,
-      );
-    }
-  });
-
   // A post's own address is under its author; /statuses/:id finds it.
   app.get<IdParams>("/statuses/:id", async (request, reply) => {
     const status = await timelines.status(request.auth?.viewer ?? null, request.params.id);

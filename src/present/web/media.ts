@@ -29,7 +29,8 @@ export function identiconSvg(seed: string): string {
       const bit = row * 3 + col;
       const on = (((bytes[1 + (bit >> 3)] ?? 0) >> (bit & 7)) & 1) === 1;
       if (!on) continue;
-      for (const x of col === 2 ? [2] : [col, 4 - col]) cells.push(`<rect x="${x + 1}" y="${row + 1}" width="1" height="1"/>`);
+      for (const x of col === 2 ? [2] : [col, 4 - col])
+        cells.push(`<rect x="${x + 1}" y="${row + 1}" width="1" height="1"/>`);
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 7 7" width="96" height="96"><rect width="7" height="7" fill="hsl(${hue} 45% 92%)"/><g fill="hsl(${hue} 55% 38%)">${cells.join("")}</g></svg>`;

@@ -34,11 +34,11 @@ export function actionButton(
     ariaLabel?: string;
     extra?: SafeHtml;
     back?: string;
-    /** Marks the form for the in-place script (public/publius.js): like, repost, bookmark, follow. */
-    enhance?: boolean;
+    /** Marks the form for the in-place script (public/publius.js): "like", "repost", "bookmark", "follow". */
+    enhance?: string;
   } = {},
 ): SafeHtml {
-  return html`<form method="post" action="${action}" class="inline"${options.enhance ? html` data-inplace` : ""}>${csrfField(pc)}<input type="hidden" name="back" value="${options.back ?? pc.path}">${options.extra}<button type="submit" class="${options.className ?? "link"}"${options.pressed === undefined ? "" : html` aria-pressed="${String(options.pressed)}"`}${options.ariaLabel ? html` aria-label="${options.ariaLabel}"` : ""}>${label}</button></form>`;
+  return html`<form method="post" action="${action}" class="inline"${options.enhance ? html` data-inplace="${options.enhance}"` : ""}>${csrfField(pc)}<input type="hidden" name="back" value="${options.back ?? pc.path}">${options.extra}<button type="submit" class="${options.className ?? "link"}"${options.pressed === undefined ? "" : html` aria-pressed="${String(options.pressed)}"`}${options.ariaLabel ? html` aria-label="${options.ariaLabel}"` : ""}>${label}</button></form>`;
 }
 
 // The empty data: icon stops browsers from asking for /favicon.ico on every page (a 404 each time).
@@ -72,6 +72,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
 <title>${title} · ${pc.instanceName}</title>
 <link rel="stylesheet" href="/static/publius.css">
 <link rel="icon" href="data:,">
+<script src="/static/publius.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

@@ -2,8 +2,8 @@ import type { Account, Relationship } from "../../domain/account.ts";
 import type { Status } from "../../domain/status.ts";
 import { formatDay, handleTag, personName, plural } from "./format.ts";
 import { html, type SafeHtml } from "./html.ts";
-import { actionButton, type PageContext } from "./page.ts";
 import { avatar, headerImage } from "./media.ts";
+import { actionButton, type PageContext } from "./page.ts";
 import { type PagerState, pager, statusList } from "./status.ts";
 
 /** A bio is plain text; its hashtags become links to their timelines. */
@@ -12,7 +12,9 @@ function noteWithTags(note: string): SafeHtml {
   let at = 0;
   for (const m of note.matchAll(/(^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_]{1,100})/gu)) {
     const start = (m.index ?? 0) + (m[1]?.length ?? 0);
-    parts.push(html`${note.slice(at, start)}<a href="/tags/${encodeURIComponent((m[2] ?? "").toLowerCase())}">#${m[2]}</a>`);
+    parts.push(
+      html`${note.slice(at, start)}<a href="/tags/${encodeURIComponent((m[2] ?? "").toLowerCase())}">#${m[2]}</a>`,
+    );
     at = start + 1 + (m[2]?.length ?? 0);
   }
   parts.push(html`${note.slice(at)}`);
@@ -28,10 +30,16 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
       rel.blocking || rel.blockedBy
         ? html``
         : rel.following
-          ? actionButton(pc, `${base}/unfollow`, "Unfollow", { className: "button secondary" })
+          ? actionButton(pc, `${base}/unfollow`, "Unfollow", { className: "button secondary", enhance: "follow" })
           : rel.requested
-            ? actionButton(pc, `${base}/unfollow`, "Withdraw follow request", { className: "button secondary" })
-            : actionButton(pc, `${base}/follow`, account.locked ? "Ask to follow" : "Follow", { className: "button" });
+            ? actionButton(pc, `${base}/unfollow`, "Withdraw follow request", {
+                className: "button secondary",
+                enhance: "follow",
+              })
+            : actionButton(pc, `${base}/follow`, account.locked ? "Ask to follow" : "Follow", {
+                className: "button",
+                enhance: "follow",
+              });
     actions = html`<div class="profile-actions">
       ${follow}
       ${rel.muting ? actionButton(pc, `${base}/unmute`, "Unmute", { className: "button secondary" }) : actionButton(pc, `${base}/mute`, "Mute", { className: "button secondary" })}
@@ -43,7 +51,7 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
   } else if (isMe) {
     actions = html`<div class="profile-actions"><a href="/settings/profile" class="button secondary">Edit profile</a></div>`;
   }
-  return html`<section class="panel profile" aria-labelledby="profile-name">
+  return html`<section class="panel profile" id="profile" aria-labelledby="profile-name">
   ${headerImage(account)}
   <div class="profile-head">${avatar(account, 96)}
   <h1 id="profile-name"><span dir="auto">${personName(account)}</span> ${handleTag(account.handle)}${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1></div>

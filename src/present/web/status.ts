@@ -49,12 +49,19 @@ function actionBar(pc: PageContext, shown: Status, back: string): SafeHtml {
   if (!pc.me) return html``;
   const mine = pc.me.id === shown.account.id;
   const withIcon = (name: Parameters<typeof icon>[0], text: string) => html`${icon(name)}<span>${text}</span>`;
-  const toggle = (on: boolean, verb: string, undo: string, label: string, undoLabel: string, name: Parameters<typeof icon>[0]) =>
+  const toggle = (
+    on: boolean,
+    verb: string,
+    undo: string,
+    label: string,
+    undoLabel: string,
+    name: Parameters<typeof icon>[0],
+  ) =>
     actionButton(pc, `/statuses/${shown.id}/${on ? undo : verb}`, withIcon(name, on ? undoLabel : label), {
       pressed: on,
       className: "act",
       back,
-      enhance: true,
+      enhance: verb,
     });
   const repost =
     shown.visibility === "private"
