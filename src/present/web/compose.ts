@@ -87,18 +87,17 @@ export function composeForm(
     html`<option value="${value}"${v.visibility === value ? html` selected` : ""}>${label}</option>`;
   const open =
     p.expanded || Boolean(p.error) || Boolean(v.kept?.length) || Boolean(v.spoilerText) || Boolean(v.publishAt);
-  const id = (name: string) => (p.expanded ? name : `${name}`);
   return html`<form method="post" action="/statuses" enctype="multipart/form-data" class="compose-form">
   ${csrfField(pc)}
   <input type="hidden" name="idempotency" value="${v.idempotency || randomToken(16)}">
   ${v.inReplyToId ? html`<input type="hidden" name="in_reply_to_id" value="${v.inReplyToId}">` : ""}
   ${p.error ? html`<p class="error" role="alert" id="compose-error">${p.error}</p>` : ""}
-  <label for="${id("text")}">What do you want to say?</label>
-  <textarea id="${id("text")}" name="text" rows="${p.expanded ? 5 : 3}" dir="auto" data-counter="${MAX_STATUS_CHARS}"${describedBy(f, "text")}>${v.text}</textarea>
+  <label for="text">What do you want to say?</label>
+  <textarea id="text" name="text" rows="${p.expanded ? 5 : 3}" dir="auto" data-counter="${MAX_STATUS_CHARS}"${describedBy(f, "text")}>${v.text}</textarea>
   <p class="hint compose-hint"><span>Up to ${MAX_STATUS_CHARS} characters; every link counts as 23.</span> <output class="counter" aria-live="off" hidden></output></p>
   ${fieldError(f, "text")}
   <details class="compose-options"${open ? html` open` : ""}>
-  <summary>${icon("image")}<span>Images, content warning, who can see it, when</span></summary>
+  <summary>${icon("image")}<span>Add images, a content warning and more</span></summary>
   <label for="spoiler_text">Content warning <span class="hint">(optional: the post is hidden behind it)</span></label>
   <input id="spoiler_text" name="spoiler_text" maxlength="${MAX_STATUS_CHARS}" value="${v.spoilerText}" dir="auto">
   ${imageFields(v, p.altRequired ?? true)}
