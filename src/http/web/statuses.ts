@@ -4,7 +4,6 @@ import type { AppContext } from "../../context.ts";
 import { notFound, PubliusError } from "../../domain/errors.ts";
 import { composePage, defaultCompose, editPage } from "../../present/web/compose.ts";
 import { withoutBidiControls } from "../../present/web/format.ts";
-import { html } from "../../present/web/html.ts";
 import { bookmarksPage, permalink, statusCard } from "../../present/web/status.ts";
 import { confirmDeletePage, historyPage, reportPage, threadPage } from "../../present/web/thread.ts";
 import { field, pageFrom, safeBack, sendPage, signedIn, withNotice } from "./request.ts";
