@@ -22,6 +22,7 @@ import { sourceRoutes } from "./http/source.ts";
 import { legalConsole } from "./http/staff/legal-plugin.ts";
 import { activityRoutes } from "./http/web/activity.ts";
 import { authRoutes } from "./http/web/auth.ts";
+import { webUploadRoutes } from "./http/web/compose.ts";
 import { exportRoutes } from "./http/web/export.ts";
 import { legalNoticeRoutes } from "./http/web/legal-notices.ts";
 import { legalPageRoutes } from "./http/web/legal-pages.ts";
@@ -172,6 +173,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     authRoutes(web, ctx);
     timelineRoutes(web, ctx);
     statusRoutes(web, ctx);
+    await webUploadRoutes(web, ctx, uploads);
     profileRoutes(web, ctx);
     activityRoutes(web, ctx);
     settingsRoutes(web, ctx);

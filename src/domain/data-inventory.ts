@@ -191,6 +191,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       default_language: c("activity", "posting default", "account"),
       post_delay: c("activity", "random publishing delay for every post (off, 15 min, 1 h, 6 h)", "account"),
       discoverable: c("public_profile", "whether the account is listed in the profile directory", "public"),
+      alt_text_optional: c("activity", "whether the web form may publish images without a description", "account"),
     },
   },
   {

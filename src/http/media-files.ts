@@ -5,6 +5,7 @@
 // up a client's rate limit.
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.ts";
+import { identiconSvg } from "../present/web/media.ts";
 
 /**
  * Files never change (a new image gets a new name), so browsers may keep them; shared caches may
@@ -28,5 +29,17 @@ export function mediaFileRoutes(app: FastifyInstance, ctx: AppContext): void {
       .header("content-length", String(opened.size))
       .type(opened.contentType)
       .send(opened.stream);
+  });
+
+  // The default avatar: a pattern drawn from the 16 hex digits in its name (a hash of the handle),
+  // so it needs no lookup and tells nothing but the handle already shown beside it.
+  app.get<{ Params: { seed: string } }>("/static/identicon/:seed", async (request, reply) => {
+    reply.header("content-security-policy", "default-src 'none'; sandbox").header("x-content-type-options", "nosniff");
+    const m = /^([0-9a-f]{16})\.svg$/.exec(request.params.seed);
+    if (!m) return reply.status(404).type("text/plain; charset=utf-8").send("Not found");
+    return reply
+      .header("cache-control", "public, max-age=31536000, immutable")
+      .type("image/svg+xml")
+      .send(identiconSvg(m[1] as string));
   });
 }

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Locator, Page } from "playwright-core";
+import { markedJpeg, markedPng } from "../helpers/images.ts";
 import {
   browserSkipReason,
   launchBrowser,
@@ -50,6 +51,7 @@ test("alice and bob sign up, follow, post, reply, like and read notifications wi
   const a = alice.page;
   const b = bob.page;
   let postPath = "";
+  let imagePostPath = "";
 
   await t.test("the pages carry a Content-Security-Policy", async () => {
     const response = await a.goto("/");
@@ -174,6 +176,86 @@ test("alice and bob sign up, follow, post, reply, like and read notifications wi
     await sees(body);
   });
 
+  await t.test(
+    "alice posts two described images; bob sees thumbnails and alt text in home, profile and thread",
+    async () => {
+      await a.goto("/compose");
+      await a.getByLabel("What do you want to say?").fill("Two views from the window.");
+      await a
+        .getByLabel("Image 1 file")
+        .setInputFiles({ name: "one.jpg", mimeType: "image/jpeg", buffer: await markedJpeg(640, 480) });
+      await a.getByLabel("Description").first().fill("Rooftops in the rain");
+      await a
+        .getByLabel("Image 2 file")
+        .setInputFiles({ name: "two.png", mimeType: "image/png", buffer: await markedPng(300, 200) });
+      await a.getByLabel("Description").nth(1).fill("A cat on the sill");
+      await a.getByRole("button", { name: "Publish" }).click();
+      await sees(a.getByRole("status").filter({ hasText: "Your post is published." }));
+      imagePostPath = new URL(a.url()).pathname;
+      for (const [page, path] of [
+        [a, imagePostPath],
+        [b, "/home"],
+        [b, "/@alice"],
+      ] as const) {
+        await page.goto(path);
+        const card = post(page, "Two views from the window.");
+        // A screen reader hears the description; a pointer sees it on hover (the link's title).
+        await sees(card.getByRole("img", { name: "Rooftops in the rain" }));
+        await sees(card.getByRole("img", { name: "A cat on the sill" }));
+        const link = card.getByRole("link", { name: "Rooftops in the rain" });
+        assert.equal(await link.getAttribute("title"), "Rooftops in the rain");
+        assert.match((await link.getAttribute("href")) ?? "", /^\/media\/[0-9a-f]{32}\.\w+$/);
+        const img = card.getByRole("img", { name: "Rooftops in the rain" });
+        assert.ok(Number(await img.getAttribute("width")) > 0 && Number(await img.getAttribute("height")) > 0);
+        assert.ok(
+          (await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0,
+          `${path}: the thumbnail loaded`,
+        );
+      }
+    },
+  );
+
+  await t.test("alice sets an avatar in Settings → Profile and it is shown on her posts", async () => {
+    await a.goto("/settings/profile");
+    await a
+      .getByLabel(/^Avatar/)
+      .setInputFiles({ name: "me.jpg", mimeType: "image/jpeg", buffer: await markedJpeg(400, 400) });
+    await a.getByRole("button", { name: "Save profile" }).click();
+    await sees(a.getByRole("status").filter({ hasText: "Saved." }));
+    await b.goto(imagePostPath);
+    const avatar = post(b, "Two views from the window.").locator("img.avatar");
+    assert.match((await avatar.getAttribute("src")) ?? "", /^\/media\/[0-9a-f]{32}\.\w+$/);
+    assert.ok((await avatar.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)) > 0);
+  });
+
+  await t.test("bob bookmarks a post and finds it on his bookmarks page", async () => {
+    await b.goto(imagePostPath);
+    await post(b, "Two views from the window.").getByRole("button", { name: "Bookmark", exact: true }).click();
+    await sees(post(b, "Two views from the window.").getByRole("button", { name: "Remove bookmark" }));
+    await b.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Bookmarks" }).click();
+    await sees(b.getByRole("heading", { level: 1, name: "Bookmarks" }));
+    await sees(post(b, "Two views from the window."));
+  });
+
+  await t.test("bob likes a post in the middle of a long timeline and lands on the same post", async () => {
+    for (let i = 1; i <= 14; i++) await publish(a, `Filler post number ${i}.`);
+    await b.goto("/home");
+    const target = post(b, "Filler post number 7.");
+    await target.scrollIntoViewIfNeeded();
+    const before = (await b.evaluate("scrollY")) as number;
+    assert.ok(before > 1000, `the post is far down the page (${before} px)`);
+    await target.getByRole("button", { name: "Like", exact: true }).click();
+    await sees(target.getByRole("button", { name: "Unlike" }));
+    const url = new URL(b.url());
+    assert.equal(url.pathname, "/home");
+    assert.match(url.hash, /^#post-\d+$/);
+    const after = (await b.evaluate("scrollY")) as number;
+    assert.ok(after > 1000, `still down the page after the like (${after} px, was ${before})`);
+    const box = await target.boundingBox();
+    const height = (await b.evaluate("innerHeight")) as number;
+    assert.ok(box && box.y >= -1 && box.y < height, "the liked post is on the screen");
+  });
+
   await t.test("signing out ends the session", async () => {
     await a.getByRole("button", { name: "Sign out" }).click();
     await sees(a.getByRole("status").filter({ hasText: "You are signed out." }));
@@ -194,4 +276,77 @@ test("alice and bob sign up, follow, post, reply, like and read notifications wi
       assert.deepEqual(w.consoleErrors, [], `${who}'s console showed errors`);
     }
   });
+});
+
+test("the posting limit re-renders the compose form with the text kept (JavaScript off)", {
+  skip,
+  timeout: 60_000,
+}, async (t) => {
+  const server = await startServer({ env: { PUBLIUS_POSTS_PER_HOUR: "1", PUBLIUS_NEW_ACCOUNT_POSTS_PER_HOUR: "1" } });
+  const browser = await launchBrowser().catch(async (e) => {
+    await server.close();
+    throw e;
+  });
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const { page } = await watchedContext(browser, server.origin);
+  await signUp(page, "carol");
+  await publish(page, "The one post this hour.");
+  await page.goto("/home");
+  const typed = "A second thought, written with care, that must not be lost.";
+  await page.getByLabel("What do you want to say?").fill(typed);
+  await page.getByRole("button", { name: "Publish" }).click();
+  await sees(page.getByRole("alert").filter({ hasText: /may publish 1 post an hour/ }));
+  assert.equal(await page.getByLabel("What do you want to say?").inputValue(), typed);
+  assert.equal(await page.getByRole("alert").count(), 1, "one message");
+});
+
+test("with JavaScript on: Like happens in place, and the counter counts", { skip, timeout: 60_000 }, async (t) => {
+  const server = await startServer();
+  const browser = await launchBrowser().catch(async (e) => {
+    await server.close();
+    throw e;
+  });
+  t.after(async () => {
+    await browser.close();
+    await server.close();
+  });
+  const watched = await watchedContext(browser, server.origin, { javaScriptEnabled: true });
+  const page = watched.page;
+  await signUp(page, "dora");
+  for (let i = 1; i <= 6; i++) await publish(page, `Script post ${i}.`);
+  await page.goto("/local");
+  // A mark on the window survives only if the page is not loaded again.
+  await page.evaluate("window.__stillHere = true");
+  const card = post(page, "Script post 3.");
+  let navigated = false;
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigated = true;
+  });
+  await card.getByRole("button", { name: "Like", exact: true }).click();
+  await sees(card.getByRole("button", { name: "Unlike" }));
+  assert.match(await seenText(card), /1 like\b/);
+  assert.equal(await page.evaluate("window.__stillHere"), true, "no reload");
+  assert.equal(navigated, false, "no navigation");
+  assert.equal(new URL(page.url()).pathname, "/local");
+  // The focus stays on the button, now "Unlike".
+  assert.equal(await page.evaluate("document.activeElement?.textContent?.trim()"), "Unlike");
+  // The server agrees.
+  await page.reload();
+  await sees(post(page, "Script post 3.").getByRole("button", { name: "Unlike" }));
+
+  await page.goto("/compose");
+  const counter = page.locator("output.counter");
+  await sees(counter);
+  assert.equal((await seenText(counter)).trim(), "500 left");
+  await page
+    .getByLabel("What do you want to say?")
+    .fill("Hello https://example.org/a/very/long/path/that/counts/as/23");
+  assert.equal((await seenText(counter)).trim(), `${500 - "Hello ".length - 23} left`);
+  await page.getByLabel("What do you want to say?").fill("x".repeat(505));
+  assert.equal((await seenText(counter)).trim(), "5 too many");
+  assert.deepEqual(watched.consoleErrors, []);
+  assert.deepEqual(watched.foreignRequests, []);
 });

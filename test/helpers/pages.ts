@@ -169,7 +169,17 @@ export function assertSelfContained(res: LightMyRequestResponse, ownOrigin: stri
   assertSecurityHeaders(res, what);
   const html = res.body;
   assert.match(html, /^<!doctype html>/i, `${what}: not a full page`);
-  assert.ok(!/<script\b/i.test(html), `${what}: has a <script>`);
+  // One first-party script file may enhance a page (issue 13); nothing inline, nothing from elsewhere.
+  const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)];
+  assert.equal(scripts.length, (html.match(/<script\b/gi) ?? []).length, `${what}: an unterminated <script>`);
+  for (const [, attrs = "", body = ""] of scripts) {
+    assert.match(
+      attrs,
+      /^\s+src="\/static\/[a-z-]+\.js"( defer)?$/,
+      `${what}: a <script> that is not a first-party file`,
+    );
+    assert.equal(body.trim(), "", `${what}: an inline script`);
+  }
   assert.ok(!/<style\b/i.test(html), `${what}: has a <style>`);
   for (const t of tags(html)) {
     for (const name of Object.keys(t.attrs)) {

@@ -64,6 +64,36 @@ export class WebClient {
     return res;
   }
 
+  /** Posts a multipart form (files as { name, filename, data }), as a browser sends a form with files. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string | string[]> = {},
+    files: { name: string; filename: string; type?: string; data: Buffer }[] = [],
+    options: { csrf?: string } = {},
+  ): Promise<LightMyRequestResponse> {
+    if (!this.cookies.has("publius_csrf")) await this.get("/signin");
+    const boundary = `----publius${randomUUID().replaceAll("-", "")}`;
+    const parts: Buffer[] = [];
+    const all: [string, string][] = [["csrf", options.csrf ?? this.csrf]];
+    for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) all.push([k, one]);
+    for (const [k, v] of all) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+    }
+    for (const f of files) {
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type ?? "application/octet-stream"}\r\n\r\n`,
+        ),
+        f.data,
+        Buffer.from("\r\n"),
+      );
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.send("POST", url, Buffer.concat(parts), {
+      "content-type": `multipart/form-data; boundary=${boundary}`,
+    });
+  }
+
   /** Sends a request with this client's cookies and a body exactly as given (for malformed input). */
   async send(
     method: "GET" | "POST",

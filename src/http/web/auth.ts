@@ -39,6 +39,11 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     reply.header("cache-control", "public, max-age=3600").type("text/javascript; charset=utf-8").send(powScript),
   );
 
+  const pageScript = readFileSync(new URL("../../../public/publius.js", import.meta.url));
+  app.get("/static/publius.js", async (_request, reply) =>
+    reply.header("cache-control", "public, max-age=3600").type("text/javascript; charset=utf-8").send(pageScript),
+  );
+
   app.get("/signup", async (request, reply) => {
     if (request.auth) return reply.redirect("/home", 303);
     const q = request.query as Record<string, string>;

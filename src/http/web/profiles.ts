@@ -7,7 +7,7 @@ import { withoutBidiControls } from "../../present/web/format.ts";
 import { html } from "../../present/web/html.ts";
 import { connectionsPage, followRequestsPage, profileHeader, profilePage } from "../../present/web/profile.ts";
 import { reportPage } from "../../present/web/thread.ts";
-import { field, pageFrom, safeBack, sendPage, signedIn, withNotice } from "./request.ts";
+import { field, pageFrom, safeBack, sendPage, signedIn, truthfulPage, withNotice } from "./request.ts";
 
 type HandleParams = { Params: { handle: string } };
 type IdParams = { Params: { id: string } };
@@ -22,15 +22,17 @@ export function profileRoutes(app: FastifyInstance, ctx: AppContext): void {
       viewer && viewer.accountId !== account.id ? await relationships.relationship(viewer, account.id) : undefined;
     const withReplies = (request.query as Record<string, unknown>).with_replies === "1";
     const hidden = rel?.blockedBy === true;
-    const statuses = hidden
-      ? []
-      : await timelines.profile(viewer ?? null, account.id, pageFrom(request.query), { excludeReplies: !withReplies });
+    const paged = hidden
+      ? { items: [], older: false, newer: false }
+      : await truthfulPage(pageFrom(request.query), (page) =>
+          timelines.profile(viewer ?? null, account.id, page, { excludeReplies: !withReplies }),
+        );
     return sendPage(
       ctx,
       request,
       reply,
       `${withoutBidiControls(account.displayName) || account.handle} (@${account.handle})`,
-      (pc) => profilePage(pc, { account, rel, statuses, hidden, withReplies }),
+      (pc) => profilePage(pc, { account, rel, statuses: paged.items, paging: paged, hidden, withReplies }),
     );
   });
 

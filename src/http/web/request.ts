@@ -76,7 +76,15 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
   });
 }
 
-const PRIVATE_PREFIXES = ["/home", "/notifications", "/settings", "/staff", "/oauth/authorize", "/scheduled"];
+const PRIVATE_PREFIXES = [
+  "/home",
+  "/notifications",
+  "/bookmarks",
+  "/settings",
+  "/staff",
+  "/oauth/authorize",
+  "/scheduled",
+];
 
 function isPrivatePath(url: string): boolean {
   const path = url.split("?")[0] ?? "";
@@ -230,4 +238,22 @@ export function pageFrom(query: unknown): Page {
 export function field(body: unknown, name: string): string {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   return typeof v === "string" ? v : "";
+}
+
+/**
+ * Runs a newest-first keyset query for one page, asking for one item more than it shows, so the
+ * page knows whether there is anything older (or, read upward with min_id, newer) to link to.
+ */
+export async function truthfulPage<T>(
+  page: Page,
+  run: (page: Page) => Promise<T[]>,
+): Promise<{ items: T[]; older: boolean; newer: boolean }> {
+  const limit = Math.min(Math.max(page.limit ?? 20, 1), 39);
+  const rows = await run({ ...page, limit: limit + 1 });
+  if (page.minId !== undefined) {
+    // Read upward from min_id: the extra one is the newest; the min_id item itself is older.
+    const newer = rows.length > limit;
+    return { items: newer ? rows.slice(1) : rows, older: true, newer };
+  }
+  return { items: rows.slice(0, limit), older: rows.length > limit, newer: page.maxId !== undefined };
 }

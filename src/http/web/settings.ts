@@ -12,6 +12,7 @@ import {
   profileSettings,
   sessionsSettings,
 } from "../../present/web/settings.ts";
+import { isWebUpload } from "./compose.ts";
 import { clearSessionCookie, field, sendPage, signedIn, withNotice } from "./request.ts";
 
 export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -37,31 +38,19 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get("/settings", async (_request, reply) => reply.redirect("/settings/profile", 303));
 
   app.get("/settings/profile", async (request, reply) => {
-    const { account } = signedIn(request);
+    const { account, viewer } = signedIn(request);
+    const altTextOptional = await accounts.altTextOptional(viewer);
     return sendPage(ctx, request, reply, "Settings", (pc) =>
       profileSettings(pc, {
         showInvites: showInvites(request),
-        values: { displayName: account.displayName, note: account.note, locked: account.locked },
+        account,
+        values: {
+          displayName: account.displayName,
+          note: account.note,
+          locked: account.locked,
+          altTextOptional,
+        },
       }),
-    );
-  });
-
-  app.post("/settings/profile", async (request, reply) => {
-    const { viewer } = signedIn(request);
-    const values = {
-      displayName: field(request.body, "display_name"),
-      note: field(request.body, "note"),
-      locked: field(request.body, "locked") === "1",
-    };
-    return form(
-      request,
-      reply,
-      async () => {
-        await accounts.updateProfile(viewer, values);
-        return withNotice("/settings/profile", "saved");
-      },
-      (pc, e) =>
-        profileSettings(pc, { showInvites: showInvites(request), values, error: e.publicMessage, fields: e.fields }),
     );
   });
 
@@ -182,5 +171,46 @@ export function settingsRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
     clearSessionCookie(ctx, reply);
     return reply.redirect("/", 303);
+  });
+}
+
+/**
+ * Saves Settings → Profile: the text fields, the alt-text choice, and the avatar and header (files,
+ * so this route sits in the upload scope, see compose.ts). Text is checked before an image is
+ * processed; a refusal re-renders the form with what was typed.
+ */
+export function profileImageRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { accounts, media } = ctx.services;
+  app.post("/settings/profile", { config: { upload: { files: 2 } } }, async (request, reply) => {
+    const { viewer, account } = signedIn(request);
+    const body = request.body;
+    const values = {
+      displayName: field(body, "display_name"),
+      note: field(body, "note"),
+      locked: field(body, "locked") === "1",
+      altTextOptional: field(body, "alt_text_optional") === "1",
+    };
+    try {
+      accounts.checkProfile(values);
+      for (const kind of ["avatar", "header"] as const) {
+        const file = (body as Record<string, unknown> | undefined)?.[kind];
+        if (isWebUpload(file)) await media.processProfileImage(viewer, file.data, kind);
+        else if (field(body, `remove_${kind}`) === "1") await media.removeProfileImage(viewer, kind);
+      }
+      await accounts.updateProfile(viewer, values);
+      return reply.redirect(withNotice("/settings/profile", "saved"), 303);
+    } catch (e) {
+      if (!(e instanceof PubliusError) || e.status !== 422) throw e;
+      const showInvites = ctx.config.usersMayInvite || viewer.roles.length > 0;
+      const now = (await accounts.byId(viewer.accountId)) ?? account;
+      return sendPage(
+        ctx,
+        request,
+        reply,
+        "Settings",
+        (pc) => profileSettings(pc, { showInvites, account: now, values, error: e.publicMessage, fields: e.fields }),
+        422,
+      );
+    }
   });
 }

@@ -4,10 +4,9 @@ import type { AppContext } from "../../context.ts";
 import { notFound, PubliusError } from "../../domain/errors.ts";
 import { composePage, defaultCompose, editPage } from "../../present/web/compose.ts";
 import { withoutBidiControls } from "../../present/web/format.ts";
-import { html } from "../../present/web/html.ts";
-import { permalink, statusCard } from "../../present/web/status.ts";
+import { bookmarksPage, permalink, statusCard } from "../../present/web/status.ts";
 import { confirmDeletePage, historyPage, reportPage, threadPage } from "../../present/web/thread.ts";
-import { field, safeBack, sendPage, signedIn, withNotice } from "./request.ts";
+import { field, pageFrom, safeBack, sendPage, signedIn, withNotice } from "./request.ts";
 
 type IdParams = { Params: { id: string } };
 
@@ -30,54 +29,6 @@ export function statusRoutes(app: FastifyInstance, ctx: AppContext): void {
       values.text = handles.length ? `${handles.map((h) => `@${h}`).join(" ")} ` : "";
     }
     return sendPage(ctx, request, reply, replyTo ? "Reply" : "New post", (pc) => composePage(pc, { values, replyTo }));
-  });
-
-  app.post("/statuses", async (request, reply) => {
-    const { viewer } = signedIn(request);
-    const values = {
-      text: field(request.body, "text"),
-      spoilerText: field(request.body, "spoiler_text"),
-      visibility: field(request.body, "visibility") || "public",
-      inReplyToId: field(request.body, "in_reply_to_id"),
-      idempotency: field(request.body, "idempotency"),
-      publishAt: field(request.body, "publish_at"),
-    };
-    try {
-      let publishAt: Date | undefined;
-      if (values.publishAt.trim() !== "") {
-        // datetime-local has no zone; the form says UTC.
-        const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2})?$/.exec(values.publishAt.trim());
-        publishAt = m ? new Date(`${m[1]}T${m[2]}${m[3] ?? ":00"}Z`) : undefined;
-        if (!publishAt || Number.isNaN(publishAt.getTime())) {
-          throw new PubliusError(422, "Give the time to publish as a date and a time.", {
-            fields: { scheduled_at: "A date and a time, e.g. 2026-12-01T09:30." },
-          });
-        }
-      }
-      const submitted = await ctx.services.scheduling.submit(
-        viewer,
-        {
-          text: values.text,
-          spoilerText: values.spoilerText,
-          visibility: values.visibility,
-          inReplyToId: values.inReplyToId || undefined,
-          idempotencyKey: values.idempotency || undefined,
-        },
-        publishAt,
-      );
-      if (submitted.kind === "scheduled") return reply.redirect(withNotice("/scheduled", "queued"), 303);
-      return reply.redirect(withNotice(permalink(submitted.status), "posted"), 303);
-    } catch (e) {
-      if (!(e instanceof PubliusError) || e.status !== 422) throw e;
-      return sendPage(
-        ctx,
-        request,
-        reply,
-        "New post",
-        (pc) => composePage(pc, { values, error: e.publicMessage, fields: e.fields }),
-        422,
-      );
-    }
   });
 
   // A post's own address is under its author; /statuses/:id finds it.
@@ -162,12 +113,32 @@ export function statusRoutes(app: FastifyInstance, ctx: AppContext): void {
   act("unreblog", (v, id) => interactions.unreblog(v, id));
   act("favourite", (v, id) => interactions.favourite(v, id));
   act("unfavourite", (v, id) => interactions.unfavourite(v, id));
+  act("bookmark", (v, id) => ctx.services.collections.bookmark(v, id));
+  act("unbookmark", (v, id) => ctx.services.collections.unbookmark(v, id));
+
+  app.get("/bookmarks", async (request, reply) => {
+    const { viewer } = signedIn(request);
+    const page = pageFrom(request.query);
+    const found = await ctx.services.collections.bookmarks(viewer, page);
+    // One more look past the last: "Older" only when there is something older.
+    const older =
+      found.oldestId !== undefined &&
+      (await ctx.services.collections.bookmarks(viewer, { maxId: found.oldestId, limit: 1 })).statuses.length > 0;
+    const newer =
+      page.maxId !== undefined ||
+      (page.minId !== undefined &&
+        found.newestId !== undefined &&
+        (await ctx.services.collections.bookmarks(viewer, { minId: found.newestId, limit: 1 })).statuses.length > 0);
+    return sendPage(ctx, request, reply, "Bookmarks", (pc) =>
+      bookmarksPage(pc, { statuses: found.statuses, newestId: found.newestId, oldestId: found.oldestId, older, newer }),
+    );
+  });
 
   app.get<IdParams>("/statuses/:id/report", async (request, reply) => {
     const { viewer } = signedIn(request);
     const status = await timelines.status(viewer, request.params.id);
     return sendPage(ctx, request, reply, "Report a post", (pc) =>
-      reportPage(pc, { action: `/statuses/${status.id}/report`, what: html`${statusCard(pc, status)}` }),
+      reportPage(pc, { action: `/statuses/${status.id}/report`, what: statusCard(pc, status, { quoted: true }) }),
     );
   });
 
@@ -187,7 +158,7 @@ export function statusRoutes(app: FastifyInstance, ctx: AppContext): void {
         (pc) =>
           reportPage(pc, {
             action: `/statuses/${status.id}/report`,
-            what: statusCard(pc, status),
+            what: statusCard(pc, status, { quoted: true }),
             error: e.publicMessage,
             reason,
           }),

@@ -27,7 +27,7 @@ ${
           ? legalNotice(n.read)
           : html`<li class="notification${n.read ? "" : " unread"}">
   <p>${n.read ? "" : html`<span class="visually-hidden">New: </span>`}${accountName(n.account)} ${VERB[n.type] ?? n.type}${n.type === "follow_request" ? html` — <a href="/follow-requests">review</a>` : ""}</p>
-  ${n.status ? statusCard(pc, n.status) : ""}
+  ${n.status ? statusCard(pc, n.status, { key: n.id }) : ""}
 </li>`,
       )}</ol>`
 }

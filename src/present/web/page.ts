@@ -23,14 +23,22 @@ export function csrfField(pc: PageContext): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${pc.csrf}">`;
 }
 
-/** A one-button form (like, follow, …) that posts and comes back here. */
+/** A one-button form (like, follow, …) that posts and comes back here (to `back`, if given). */
 export function actionButton(
   pc: PageContext,
   action: string,
-  label: string,
-  options: { pressed?: boolean; className?: string; ariaLabel?: string; extra?: SafeHtml } = {},
+  label: string | SafeHtml,
+  options: {
+    pressed?: boolean;
+    className?: string;
+    ariaLabel?: string;
+    extra?: SafeHtml;
+    back?: string;
+    /** Marks the form for the in-place script (public/publius.js): "like", "repost", "bookmark", "follow". */
+    enhance?: string;
+  } = {},
 ): SafeHtml {
-  return html`<form method="post" action="${action}" class="inline">${csrfField(pc)}<input type="hidden" name="back" value="${pc.path}">${options.extra}<button type="submit" class="${options.className ?? "link"}"${options.pressed === undefined ? "" : html` aria-pressed="${String(options.pressed)}"`}${options.ariaLabel ? html` aria-label="${options.ariaLabel}"` : ""}>${label}</button></form>`;
+  return html`<form method="post" action="${action}" class="inline"${options.enhance ? html` data-inplace="${options.enhance}"` : ""}>${csrfField(pc)}<input type="hidden" name="back" value="${options.back ?? pc.path}">${options.extra}<button type="submit" class="${options.className ?? "link"}"${options.pressed === undefined ? "" : html` aria-pressed="${String(options.pressed)}"`}${options.ariaLabel ? html` aria-label="${options.ariaLabel}"` : ""}>${label}</button></form>`;
 }
 
 // The empty data: icon stops browsers from asking for /favicon.ico on every page (a 404 each time).
@@ -44,6 +52,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
         <li><a href="/local">Local</a></li>
         <li><a href="/notifications">Notifications${pc.unread > 0 ? html` <span class="badge">${pc.unread}<span class="visually-hidden"> unread</span></span>` : ""}</a></li>
         <li><a href="/search">Search</a></li>
+        <li><a href="/bookmarks">Bookmarks</a></li>
         <li><a href="/compose">New post</a></li>
         <li><a href="/@${me.handle}">Profile</a></li>
         <li><a href="/settings/profile">Settings</a></li>
@@ -63,6 +72,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
 <title>${title} · ${pc.instanceName}</title>
 <link rel="stylesheet" href="/static/publius.css">
 <link rel="icon" href="data:,">
+<script src="/static/publius.js" defer></script>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

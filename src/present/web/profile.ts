@@ -2,8 +2,24 @@ import type { Account, Relationship } from "../../domain/account.ts";
 import type { Status } from "../../domain/status.ts";
 import { formatDay, handleTag, personName, plural } from "./format.ts";
 import { html, type SafeHtml } from "./html.ts";
+import { avatar, headerImage } from "./media.ts";
 import { actionButton, type PageContext } from "./page.ts";
-import { isPaged, pager, statusList } from "./status.ts";
+import { type PagerState, pager, statusList } from "./status.ts";
+
+/** A bio is plain text; its hashtags become links to their timelines. */
+function noteWithTags(note: string): SafeHtml {
+  const parts: SafeHtml[] = [];
+  let at = 0;
+  for (const m of note.matchAll(/(^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_]{1,100})/gu)) {
+    const start = (m.index ?? 0) + (m[1]?.length ?? 0);
+    parts.push(
+      html`${note.slice(at, start)}<a href="/tags/${encodeURIComponent((m[2] ?? "").toLowerCase())}">#${m[2]}</a>`,
+    );
+    at = start + 1 + (m[2]?.length ?? 0);
+  }
+  parts.push(html`${note.slice(at)}`);
+  return html`${parts}`;
+}
 
 export function profileHeader(pc: PageContext, account: Account, rel: Relationship | undefined): SafeHtml {
   const isMe = pc.me?.id === account.id;
@@ -14,10 +30,16 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
       rel.blocking || rel.blockedBy
         ? html``
         : rel.following
-          ? actionButton(pc, `${base}/unfollow`, "Unfollow", { className: "button secondary" })
+          ? actionButton(pc, `${base}/unfollow`, "Unfollow", { className: "button secondary", enhance: "follow" })
           : rel.requested
-            ? actionButton(pc, `${base}/unfollow`, "Withdraw follow request", { className: "button secondary" })
-            : actionButton(pc, `${base}/follow`, account.locked ? "Ask to follow" : "Follow", { className: "button" });
+            ? actionButton(pc, `${base}/unfollow`, "Withdraw follow request", {
+                className: "button secondary",
+                enhance: "follow",
+              })
+            : actionButton(pc, `${base}/follow`, account.locked ? "Ask to follow" : "Follow", {
+                className: "button",
+                enhance: "follow",
+              });
     actions = html`<div class="profile-actions">
       ${follow}
       ${rel.muting ? actionButton(pc, `${base}/unmute`, "Unmute", { className: "button secondary" }) : actionButton(pc, `${base}/mute`, "Mute", { className: "button secondary" })}
@@ -29,9 +51,11 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
   } else if (isMe) {
     actions = html`<div class="profile-actions"><a href="/settings/profile" class="button secondary">Edit profile</a></div>`;
   }
-  return html`<section class="panel profile" aria-labelledby="profile-name">
-  <h1 id="profile-name">${personName(account)} ${handleTag(account.handle)}${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1>
-  ${account.note ? html`<p class="note">${account.note}</p>` : ""}
+  return html`<section class="panel profile" id="profile" aria-labelledby="profile-name">
+  ${headerImage(account)}
+  <div class="profile-head">${avatar(account, 96)}
+  <h1 id="profile-name"><span dir="auto">${personName(account)}</span> ${handleTag(account.handle)}${account.locked ? html` <span class="badge" title="Follow requests are reviewed">Locked</span>` : ""}</h1></div>
+  ${account.note ? html`<p class="note" dir="auto">${noteWithTags(account.note)}</p>` : ""}
   <p class="stats">
     <span>${plural(account.statusesCount, "post", "posts")}</span> ·
     <a href="/@${account.handle}/following">${plural(account.followingCount, "following", "following")}</a> ·
@@ -44,7 +68,14 @@ export function profileHeader(pc: PageContext, account: Account, rel: Relationsh
 
 export function profilePage(
   pc: PageContext,
-  p: { account: Account; rel: Relationship | undefined; statuses: Status[]; hidden: boolean; withReplies: boolean },
+  p: {
+    account: Account;
+    rel: Relationship | undefined;
+    statuses: Status[];
+    paging: PagerState;
+    hidden: boolean;
+    withReplies: boolean;
+  },
 ): SafeHtml {
   const base = `/@${p.account.handle}`;
   return html`${profileHeader(pc, p.account, p.rel)}
@@ -54,7 +85,7 @@ export function profilePage(
 </nav>
 <section aria-label="Posts by @${p.account.handle}">
 ${p.hidden ? html`<p class="empty">You cannot see this account's posts.</p>` : statusList(pc, p.statuses, "No posts yet.")}
-${pager(p.withReplies ? `${base}?with_replies=1` : base, p.statuses, { hasNewer: isPaged(pc.path) })}
+${pager(p.withReplies ? `${base}?with_replies=1` : base, p.statuses, p.paging)}
 </section>`;
 }
 
@@ -68,7 +99,7 @@ export function accountList(
   if (accounts.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<ul class="accounts">${accounts.map(
     (a) =>
-      html`<li class="account-card"><a href="/@${a.handle}"><strong>${personName(a)}</strong> ${handleTag(a.handle)}</a>${a.note ? html`<p class="note">${a.note}</p>` : ""}${extra ? extra(a) : ""}</li>`,
+      html`<li class="account-card"><a href="/@${a.handle}">${avatar(a, 40)}<span><strong dir="auto">${personName(a)}</strong> ${handleTag(a.handle)}</span></a>${a.note ? html`<p class="note" dir="auto">${noteWithTags(a.note)}</p>` : ""}${extra ? extra(a) : ""}</li>`,
   )}</ul>`;
 }
 

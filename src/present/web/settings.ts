@@ -1,12 +1,16 @@
 import type { Account } from "../../domain/account.ts";
 import { MAX_DISPLAY_NAME, MAX_NOTE } from "../../domain/account.ts";
+import { SUPPORTED_MIME_TYPES } from "../../domain/media.ts";
 import type { Invite } from "../../services/accounts/invites.ts";
 import type { SessionInfo } from "../../services/accounts/sessions.ts";
 import type { OAuthApp } from "../../services/oauth/oauth.ts";
 import { formatDay } from "./format.ts";
 import { html, type SafeHtml } from "./html.ts";
+import { avatar, mediaPath } from "./media.ts";
 import { scopeWords } from "./oauth.ts";
 import { csrfField, describedBy, fieldError, type PageContext } from "./page.ts";
+
+const ACCEPT = SUPPORTED_MIME_TYPES.join(",");
 
 export type SettingsTab = "profile" | "password" | "sessions" | "invites" | "delete" | "apps";
 
@@ -24,13 +28,37 @@ export interface SettingsFrame {
 
 export function profileSettings(
   pc: PageContext,
-  p: SettingsFrame & { values: { displayName: string; note: string; locked: boolean } },
+  p: SettingsFrame & {
+    account: Account;
+    values: { displayName: string; note: string; locked: boolean; altTextOptional: boolean };
+  },
 ): SafeHtml {
   const f = p.fields;
+  const a = p.account;
   return html`<h1>Settings</h1>${tabs("profile", p.showInvites)}
-<form method="post" action="/settings/profile" class="panel">
+<form method="post" action="/settings/profile" class="panel" enctype="multipart/form-data">
   ${csrfField(pc)}
   ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
+  <fieldset class="pictures">
+  <legend>Pictures</legend>
+  <div class="picture-row">
+    ${avatar(a, 96)}
+    <div>
+    <label for="avatar">Avatar <span class="hint">(square; shown at 400 × 400)</span></label>
+    <input type="file" id="avatar" name="avatar" accept="${ACCEPT}" aria-describedby="pictures-hint">
+    ${a.avatarFile ? html`<div class="check"><input type="checkbox" id="remove_avatar" name="remove_avatar" value="1"><label for="remove_avatar">Remove my avatar (use the generated pattern)</label></div>` : ""}
+    </div>
+  </div>
+  <div class="picture-row">
+    ${a.headerFile ? html`<img class="header-preview" src="${mediaPath(a.headerFile)}" width="300" height="100" alt="">` : html`<div class="header-preview header-default" aria-hidden="true"></div>`}
+    <div>
+    <label for="header">Header <span class="hint">(wide; shown at 1500 × 500)</span></label>
+    <input type="file" id="header" name="header" accept="${ACCEPT}" aria-describedby="pictures-hint">
+    ${a.headerFile ? html`<div class="check"><input type="checkbox" id="remove_header" name="remove_header" value="1"><label for="remove_header">Remove my header</label></div>` : ""}
+    </div>
+  </div>
+  <p class="hint" id="pictures-hint">The server re-encodes each picture and removes its metadata (camera, place, time). Without an avatar, a pattern made from your handle stands in: it says nothing else about you.</p>
+  </fieldset>
   <label for="display_name">Display name</label>
   <input id="display_name" name="display_name" maxlength="${MAX_DISPLAY_NAME}" value="${p.values.displayName}"${describedBy(f, "displayName")}>
   ${fieldError(f, "displayName")}
@@ -39,6 +67,7 @@ export function profileSettings(
   <p class="hint">Up to ${MAX_NOTE} characters. Think twice before writing anything that could identify you.</p>
   ${fieldError(f, "note")}
   <div class="check"><input type="checkbox" id="locked" name="locked" value="1"${p.values.locked ? html` checked` : ""}><label for="locked">Lock my account: I approve each new follower</label></div>
+  <div class="check"><input type="checkbox" id="alt_text_optional" name="alt_text_optional" value="1"${p.values.altTextOptional ? html` checked` : ""}><label for="alt_text_optional">Let me post images without a description (alt text)</label></div>
   <button type="submit">Save profile</button>
 </form>`;
 }

@@ -39,7 +39,7 @@ ${
   <p>About <a href="/@${r.target?.handle ?? ""}">@${r.target?.handle ?? "deleted account"}</a>${r.target?.suspended ? html` <span class="badge">suspended</span>` : ""}, from @${r.reporter?.handle ?? "deleted account"}:</p>
   ${r.category !== "other" ? html`<p>Category: <strong>${r.category}</strong></p>` : ""}
   ${r.reason ? html`<blockquote>${r.reason}</blockquote>` : ""}
-  ${r.status ? statusCard(pc, r.status) : ""}
+  ${r.status ? statusCard(pc, r.status, { quoted: true }) : ""}
   ${r.morePosts > 0 ? html`<p class="hint">…and ${r.morePosts} more ${r.morePosts === 1 ? "post" : "posts"} by the same account.</p>` : ""}
   <div class="staff-actions">
     ${r.status ? reasonForm(pc, `/staff/statuses/${r.status.id}/remove`, "Remove post", hidden, true) : ""}

@@ -33,8 +33,8 @@ export function historyPage(pc: PageContext, p: { status: Status; edits: StatusE
 ${[...p.edits].reverse().map(
   (e, i) => html`<li><article class="status">
   <header>${accountName(e.account)} <time datetime="${e.createdAt}">${formatDateTime(e.createdAt)}</time> ${i === 0 ? html`<span class="badge">current</span>` : i === p.edits.length - 1 ? html`<span class="badge">original</span>` : ""}</header>
-  ${e.spoilerText ? html`<p class="cw-text">Content warning: ${e.spoilerText}</p>` : ""}
-  <div class="content">${trusted(e.content)}</div>
+  ${e.spoilerText ? html`<p class="cw-text">Content warning: <span dir="auto">${e.spoilerText}</span></p>` : ""}
+  <div class="content" dir="auto">${trusted(e.content)}</div>
 </article></li>`,
 )}
 </ol>`;
@@ -42,7 +42,7 @@ ${[...p.edits].reverse().map(
 
 export function confirmDeletePage(pc: PageContext, status: Status): SafeHtml {
   return html`<h1>Delete this post?</h1>
-${statusCard(pc, status)}
+${statusCard(pc, status, { quoted: true })}
 <form method="post" action="/statuses/${status.id}/delete" class="panel">
   ${csrfField(pc)}
   <p>Deleting removes the post, its reposts and likes for good. Replies to it stay.</p>

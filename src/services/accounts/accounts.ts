@@ -35,6 +35,8 @@ export interface ProfileInput {
   locked?: boolean | undefined;
   /** Listed in the profile directory. */
   discoverable?: boolean | undefined;
+  /** The web compose form may publish images without a description. */
+  altTextOptional?: boolean | undefined;
 }
 
 /** Handles that would confuse people or collide with pages. */
@@ -199,10 +201,32 @@ export class AccountService {
     return account;
   }
 
+  /** Whether the viewer chose to post images without a description from the web form. */
+  async altTextOptional(viewer: Viewer): Promise<boolean> {
+    const row = await this.#deps.db
+      .selectFrom("accounts")
+      .select("alt_text_optional")
+      .where("id", "=", viewer.accountId)
+      .executeTakeFirst();
+    return row?.alt_text_optional === 1;
+  }
+
   /** Checks a profile change without writing it (422 with field messages); returns the columns to set. */
-  checkProfile(input: ProfileInput): { display_name?: string; note?: string; locked?: number; discoverable?: number } {
+  checkProfile(input: ProfileInput): {
+    display_name?: string;
+    note?: string;
+    locked?: number;
+    discoverable?: number;
+    alt_text_optional?: number;
+  } {
     const fields: Record<string, string> = {};
-    const update: { display_name?: string; note?: string; locked?: number; discoverable?: number } = {};
+    const update: {
+      display_name?: string;
+      note?: string;
+      locked?: number;
+      discoverable?: number;
+      alt_text_optional?: number;
+    } = {};
     if (input.displayName !== undefined) {
       const v = input.displayName.trim();
       if (graphemeLength(v) > MAX_DISPLAY_NAME) fields.displayName = `At most ${MAX_DISPLAY_NAME} characters.`;
@@ -215,6 +239,7 @@ export class AccountService {
     }
     if (input.locked !== undefined) update.locked = input.locked ? 1 : 0;
     if (input.discoverable !== undefined) update.discoverable = input.discoverable ? 1 : 0;
+    if (input.altTextOptional !== undefined) update.alt_text_optional = input.altTextOptional ? 1 : 0;
     if (Object.keys(fields).length > 0) throw unprocessable(Object.values(fields)[0] as string, fields);
     return update;
   }

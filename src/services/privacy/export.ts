@@ -175,6 +175,7 @@ export class ExportService {
           default_sensitive: account.default_sensitive === 1,
           default_language: account.default_language,
           post_delay: account.post_delay,
+          alt_text_optional: account.alt_text_optional === 1,
           followers_count: account.followers_count,
           following_count: account.following_count,
           statuses_count: account.statuses_count,

@@ -33,6 +33,8 @@ export interface AccountsTable {
   post_delay: Generated<string>;
   /** Listed in the profile directory (GET /api/v1/directory); off unless the person turns it on. */
   discoverable: Generated<number>;
+  /** 1 when the web compose form may publish images without a description. */
+  alt_text_optional: Generated<number>;
 }
 
 export interface SessionsTable {
