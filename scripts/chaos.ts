@@ -44,7 +44,10 @@ async function run(label: string, n: number) {
   let killed = false;
   const client = async (c: number) => {
     for (let i = 0; !killed; i++) {
-      const a: Attempt = { key: randomBytes(12).toString("hex"), text: `chaos ${n} client ${c} post ${i} ${randomBytes(4).toString("hex")}` };
+      const a: Attempt = {
+        key: randomBytes(12).toString("hex"),
+        text: `chaos ${n} client ${c} post ${i} ${randomBytes(4).toString("hex")}`,
+      };
       if ((await postOnce(first.origin, token, a)) === "ok") acked.push(a);
       else unanswered.push(a);
     }
@@ -58,17 +61,28 @@ async function run(label: string, n: number) {
   await first.proxy?.close();
 
   // Same data folder and schema: the restart must hold every acknowledged post, once.
-  const second = await startChild({ dataDir: first.dataDir, ...(first.schema ? { schema: first.schema } : {}), keep: true });
+  const second = await startChild({
+    dataDir: first.dataDir,
+    ...(first.schema ? { schema: first.schema } : {}),
+    keep: true,
+  });
   try {
     for (const a of unanswered) await postOnce(second.origin, token, a);
-    const me = (await (await fetch(`${second.origin}/api/v1/accounts/verify_credentials`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string };
+    const me = (await (
+      await fetch(`${second.origin}/api/v1/accounts/verify_credentials`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { id: string };
     const seen = new Map<string, number>();
     const ids = new Set<string>();
     let maxId = "";
     for (;;) {
-      const res = await fetch(`${second.origin}/api/v1/accounts/${me.id}/statuses?limit=40${maxId ? `&max_id=${maxId}` : ""}`, {
-        headers: { authorization: `Bearer ${token}` },
-      });
+      const res = await fetch(
+        `${second.origin}/api/v1/accounts/${me.id}/statuses?limit=40${maxId ? `&max_id=${maxId}` : ""}`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
       const page = (await res.json()) as { id: string; content: string }[];
       if (!Array.isArray(page) || page.length === 0) break;
       for (const s of page) {

@@ -5,7 +5,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { NodeSqliteDialect, openSqlite } from "./dialects/node-sqlite.ts";
-import { isDatabaseUnavailable } from "./faults.ts";
+import { fromDatabase, isDatabaseUnavailable } from "./faults.ts";
 import { migrations } from "./migrations/index.ts";
 import type { DialectName } from "./migrations/migration.ts";
 import type { Database } from "./schema/database.ts";
@@ -99,7 +99,9 @@ function discardingBroken(pool: pg.Pool): PostgresPool {
     Client: pg.Client as unknown as NonNullable<PostgresPool["Client"]>,
     options: pool.options,
     async connect(): Promise<PostgresPoolClient> {
-      const raw = await pool.connect();
+      const raw = await pool.connect().catch((e: unknown) => {
+        throw fromDatabase(e);
+      });
       let entry = wrappers.get(raw);
       if (!entry) {
         const state = { broken: false } as { client: PostgresPoolClient; broken: boolean };
@@ -112,6 +114,7 @@ function discardingBroken(pool: pg.Pool): PostgresPool {
             const result = (raw.query as (...a: unknown[]) => unknown)(...args);
             if (result instanceof Promise) {
               return result.catch((e: unknown) => {
+                fromDatabase(e);
                 if (isDatabaseUnavailable(e)) state.broken = true;
                 throw e;
               });
