@@ -34,7 +34,7 @@ export interface StoreOptions {
   pgPoolSize?: number;
   /**
    * PostgreSQL only: how long a connection attempt, a wait for a pooled connection and a statement
-   * may take before they fail (and the request answers 503). Default 10 s.
+   * may take before they fail (and the request answers 503). Default 10 s; 0 for no limit.
    */
   timeoutMs?: number;
   /** Told once per lost PostgreSQL connection (one line for the operator's log). */
@@ -56,9 +56,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       // A stalled database fails requests after timeoutMs instead of holding them: connecting (and
       // waiting for a free pooled connection), the server-side statement, and the client-side wait
       // for an answer (the only one that works when the network, not the database, is stalled).
-      connectionTimeoutMillis: timeoutMs,
-      statement_timeout: timeoutMs,
-      query_timeout: timeoutMs + 1000,
+      // 0: statements without a limit (migrations, which may rightly take long on a big database).
+      connectionTimeoutMillis: timeoutMs || 10_000,
+      ...(timeoutMs > 0 ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000 } : {}),
       keepAlive: true,
     });
     // A connection lost while idle (or in use) is reported here; without a listener the process
