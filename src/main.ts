@@ -34,7 +34,17 @@ export async function serve(config: Config, options: ServeOptions = {}): Promise
     sqliteSynchronous: config.sqliteSynchronous,
     onConnectionError: (message) => logger.error(message),
   });
-  const applied = await migrate(store);
+  // Migrations may rightly run long on a big database: on PostgreSQL they get a connection without
+  // the request timeouts (SQLite has none to lift).
+  let applied: string[];
+  if (config.databaseUrl) {
+    const untimed = await openStore({ databaseUrl: config.databaseUrl, timeoutMs: 0 });
+    try {
+      applied = await migrate(untimed);
+    } finally {
+      await untimed.close();
+    }
+  } else applied = await migrate(store);
   if (applied.length) logger.info(`applied migrations: ${applied.join(", ")}`);
   const ctx = createContext({ config, store });
   const app = await buildApp(ctx, { logger });

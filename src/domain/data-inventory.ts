@@ -171,7 +171,11 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       note: c("public_profile", "the self-description", "public"),
       locked: c("public_profile", "whether follow requests are reviewed", "public"),
       password_hash: c("account_login", "argon2id hash to check the password at sign-in", "nobody"),
-      state: c("account_login", "active, or pending in approval mode", "staff"),
+      state: c(
+        "account_login",
+        "active, pending in approval mode, or deleting (hidden while its posts are purged)",
+        "staff",
+      ),
       registration_reason: c(
         "moderation",
         "why the applicant wants to join (approval mode)",

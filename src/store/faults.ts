@@ -18,12 +18,24 @@ const CONNECTION_CODES = new Set([
 const CONNECTION_MESSAGES =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection ended|the database system is (starting up|shutting down|in recovery mode)|terminating connection/i;
 
+const FROM_DATABASE = Symbol("publius.fromDatabase");
+
+/** Marks an error thrown by the database driver, so that a socket error from elsewhere is not taken for one. */
+export function fromDatabase<E>(error: E): E {
+  if (error && typeof error === "object") {
+    Object.defineProperty(error, FROM_DATABASE, { value: true, enumerable: false, configurable: true });
+  }
+  return error;
+}
+
 /** True when the error says the database is unreachable, lost or stalled (not a bad query). */
 export function isDatabaseUnavailable(error: unknown): boolean {
+  const marked = !!(error && typeof error === "object" && FROM_DATABASE in error);
   for (const e of chain(error)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string") {
-      if (CONNECTION_CODES.has(code)) return true;
+      // Socket errors count only when the driver threw them (an outbound fetch's are not ours).
+      if (marked && CONNECTION_CODES.has(code)) return true;
       // PostgreSQL SQLSTATE: class 08 connection exception, 57P01-03 shutdown/cannot connect now,
       // 57014 statement_timeout reached (a stalled or overloaded database).
       if (/^08...$/.test(code) || code === "57P01" || code === "57P02" || code === "57P03" || code === "57014") {

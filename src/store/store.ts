@@ -5,7 +5,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql, type Transaction } from "kysely";
 import pg from "pg";
 import { NodeSqliteDialect, openSqlite } from "./dialects/node-sqlite.ts";
-import { isDatabaseUnavailable } from "./faults.ts";
+import { fromDatabase, isDatabaseUnavailable } from "./faults.ts";
 import { migrations } from "./migrations/index.ts";
 import type { DialectName } from "./migrations/migration.ts";
 import type { Database } from "./schema/database.ts";
@@ -34,7 +34,7 @@ export interface StoreOptions {
   pgPoolSize?: number;
   /**
    * PostgreSQL only: how long a connection attempt, a wait for a pooled connection and a statement
-   * may take before they fail (and the request answers 503). Default 10 s.
+   * may take before they fail (and the request answers 503). Default 10 s; 0 for no limit.
    */
   timeoutMs?: number;
   /** Told once per lost PostgreSQL connection (one line for the operator's log). */
@@ -56,9 +56,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       // A stalled database fails requests after timeoutMs instead of holding them: connecting (and
       // waiting for a free pooled connection), the server-side statement, and the client-side wait
       // for an answer (the only one that works when the network, not the database, is stalled).
-      connectionTimeoutMillis: timeoutMs,
-      statement_timeout: timeoutMs,
-      query_timeout: timeoutMs + 1000,
+      // 0: statements without a limit (migrations, which may rightly take long on a big database).
+      connectionTimeoutMillis: timeoutMs || 10_000,
+      ...(timeoutMs > 0 ? { statement_timeout: timeoutMs, query_timeout: timeoutMs + 1000 } : {}),
       keepAlive: true,
     });
     // A connection lost while idle (or in use) is reported here; without a listener the process
@@ -99,7 +99,9 @@ function discardingBroken(pool: pg.Pool): PostgresPool {
     Client: pg.Client as unknown as NonNullable<PostgresPool["Client"]>,
     options: pool.options,
     async connect(): Promise<PostgresPoolClient> {
-      const raw = await pool.connect();
+      const raw = await pool.connect().catch((e: unknown) => {
+        throw fromDatabase(e);
+      });
       let entry = wrappers.get(raw);
       if (!entry) {
         const state = { broken: false } as { client: PostgresPoolClient; broken: boolean };
@@ -112,6 +114,7 @@ function discardingBroken(pool: pg.Pool): PostgresPool {
             const result = (raw.query as (...a: unknown[]) => unknown)(...args);
             if (result instanceof Promise) {
               return result.catch((e: unknown) => {
+                fromDatabase(e);
                 if (isDatabaseUnavailable(e)) state.broken = true;
                 throw e;
               });

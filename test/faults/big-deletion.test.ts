@@ -64,6 +64,13 @@ test(`deleting an account with ${POSTS} posts lets other requests through (bound
     const own = await bob.api.post("/api/v1/statuses", { status: "bob's own" });
     assert.equal(own.statusCode, 200);
 
+    // The same client's latency before the deletion: the machine's own noise (tests share the CPU).
+    const baseline: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const t0 = performance.now();
+      assert.equal((await bob.api.get("/api/v1/timelines/home")).statusCode, 200);
+      baseline.push(performance.now() - t0);
+    }
     const latencies: number[] = [];
     let done = false;
     const reader = (async () => {
@@ -95,10 +102,13 @@ test(`deleting an account with ${POSTS} posts lets other requests through (bound
     const p99 = percentile(latencies, 99);
     const max = Math.max(...latencies);
     console.log(
-      `# deleting ${POSTS} posts (${site.ctx.store.dialect}): ${took.toFixed(0)} ms in all; ${latencies.length} requests of another client meanwhile, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${max.toFixed(0)} ms`,
+      `# deleting ${POSTS} posts (${site.ctx.store.dialect}): ${took.toFixed(0)} ms in all; ${latencies.length} requests of another client meanwhile, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${max.toFixed(0)} ms (before: p99 ${percentile(baseline, 99).toFixed(0)} ms)`,
     );
     assert.ok(latencies.length >= 10, "the other client was answered throughout");
-    assert.ok(p99 < 300, `p99 ${p99.toFixed(0)} ms < 300 ms`);
+    // 8,000 posts in one transaction held every SQLite request for 2.3 s; now no request waits for
+    // more than a few batches (a busy machine's own p99 allowed on top).
+    const allowance = percentile(baseline, 99);
+    assert.ok(p99 < 300 + allowance, `p99 ${p99.toFixed(0)} ms < 300 ms + the p99 before (${allowance.toFixed(0)} ms)`);
   } finally {
     await site.close();
   }

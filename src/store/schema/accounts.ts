@@ -10,7 +10,7 @@ export interface AccountsTable {
   note: string;
   locked: number;
   password_hash: string;
-  /** "active" | "pending" (approval mode, awaiting staff) */
+  /** "active" | "pending" (approval mode, awaiting staff) | "deleting" (hidden; its posts are being purged) */
   state: string;
   /** The applicant's reason in approval mode; erased once decided. */
   registration_reason: string | null;
