@@ -145,6 +145,8 @@ describe("every page", () => {
       "/staff/applications": ["/staff/applications"],
       "/staff/log": ["/staff/log"],
       "/media/:file": ["/media/0123456789abcdef0123456789abcdef.png"],
+      "/health": ["/health"],
+      "/source.tar.gz": ["/source.tar.gz"],
       "/static/avatar.png": ["/static/avatar.png"],
       "/static/header.png": ["/static/header.png"],
       "/static/publius.css": ["/static/publius.css"],
@@ -538,6 +540,7 @@ function isApi(path: string): boolean {
     path.startsWith("/api/") ||
     path.startsWith("/oauth/token") ||
     path.startsWith("/oauth/revoke") ||
-    path.startsWith("/.well-known/")
+    path.startsWith("/.well-known/") ||
+    path.startsWith("/nodeinfo/")
   );
 }

@@ -49,11 +49,13 @@ export const OMITTED: readonly (readonly [Method, string, string])[] = [
   ["DELETE", "/api/v1/announcements/:id/reactions/:name", REACTIONS],
   ["POST", "/api/v1/domain_blocks", DOMAIN_BLOCKS],
   ["DELETE", "/api/v1/domain_blocks", DOMAIN_BLOCKS],
-  ["GET", "/api/v1/admin/*", ADMIN],
-  ["POST", "/api/v1/admin/*", ADMIN],
-  ["PUT", "/api/v1/admin/*", ADMIN],
-  ["DELETE", "/api/v1/admin/*", ADMIN],
-  ["GET", "/api/v2/admin/*", ADMIN],
+  // The admin API's shapes: /admin/accounts, /admin/accounts/:id, /admin/accounts/:id/approve …
+  ...(["GET", "POST", "PUT", "DELETE"] as const).flatMap((m) =>
+    ["/api/v1/admin/:resource", "/api/v1/admin/:resource/:id", "/api/v1/admin/:resource/:id/:action"].map(
+      (url) => [m, url, ADMIN] as const,
+    ),
+  ),
+  ["GET", "/api/v2/admin/:resource", ADMIN],
 ];
 
 export function omittedRoutes(api: FastifyInstance): void {
