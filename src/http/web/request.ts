@@ -18,7 +18,17 @@ declare module "fastify" {
     auth: SignedIn | undefined;
     csrfToken: string;
   }
+  interface FastifyContextConfig {
+    /**
+     * Re-renders the route's form with what was sent when the form's token has expired, so nothing
+     * typed is lost (the refusal is the message; nothing is done). Without it, the error page.
+     */
+    refill?: (request: FastifyRequest, reply: FastifyReply, message: string) => Promise<FastifyReply>;
+  }
 }
+
+/** A form whose CSRF token is missing, wrong or expired. */
+export class FormExpiredError extends PubliusError {}
 
 export function cookieOptions(ctx: AppContext, maxAgeSeconds?: number) {
   return {
@@ -85,7 +95,7 @@ function checkCsrf(request: FastifyRequest): void {
   const ok =
     sent.length === expected.length && expected.length > 0 && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
   if (!ok) {
-    throw new PubliusError(
+    throw new FormExpiredError(
       403,
       "This form has expired or did not come from this site. Go back, reload the page and try again.",
     );
