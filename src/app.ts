@@ -29,7 +29,7 @@ import { legalPageRoutes } from "./http/web/legal-pages.ts";
 import { legalPublicRoutes } from "./http/web/legal-public.ts";
 import { privacyRoutes } from "./http/web/privacy.ts";
 import { profileRoutes } from "./http/web/profiles.ts";
-import { installWebRequestHooks, SignInRequired, sendErrorPage } from "./http/web/request.ts";
+import { FormExpiredError, installWebRequestHooks, SignInRequired, sendErrorPage } from "./http/web/request.ts";
 import { scheduledRoutes } from "./http/web/scheduled.ts";
 import { settingsRoutes } from "./http/web/settings.ts";
 import { staffRoutes } from "./http/web/staff.ts";
@@ -131,6 +131,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     if (error instanceof SignInRequired && request.method === "GET") {
       return reply.redirect(`/signin?next=${encodeURIComponent(error.next)}`, 303);
     }
+    const refill = request.routeOptions?.config?.refill;
+    if (error instanceof FormExpiredError && refill && request.auth) return refill(request, reply, message);
     return sendErrorPage(ctx, request, reply, status, message);
   });
 

@@ -178,6 +178,38 @@ describe("the posting limit", () => {
   });
 });
 
+describe("an expired form", () => {
+  const site = useSite();
+
+  test("re-renders the compose form with the text and a fresh token; nothing is published", async () => {
+    const alice = await site.member("alice");
+    for (const send of [
+      () =>
+        alice.client.post("/statuses", { text: "typed before lunch", visibility: "public" }, { csrf: "x".repeat(43) }),
+      () =>
+        alice.client.postMultipart(
+          "/statuses",
+          { text: "typed before lunch", alt1: "a kite" },
+          [{ name: "image1", filename: "k.jpg", data: Buffer.from("not processed") }],
+          { csrf: "" },
+        ),
+    ]) {
+      const res = await send();
+      assert.equal(res.statusCode, 403);
+      const text = pageText(res, 403);
+      assert.match(text, /This form has expired or did not come from this site\. Nothing was published/);
+      assert.equal(textareaValue(res.body, "text"), "typed before lunch");
+      const token = inputValue(res.body, "csrf");
+      assert.ok(token && token.length >= 32, "a fresh token to publish with");
+    }
+    assert.equal(await rowCount(site.ctx, "statuses"), 0);
+    assert.equal(await rowCount(site.ctx, "media_attachments"), 0, "no file from a form without its token");
+    // Publishing again from the re-rendered form works.
+    const again = await alice.client.post("/statuses", { text: "typed before lunch", visibility: "public" });
+    assert.equal(again.statusCode, 303);
+  });
+});
+
 describe("avatars and headers", () => {
   const site = useSite();
 

@@ -5,7 +5,7 @@
 // Images go through the same media service as the API (re-encoded, metadata removed, held in
 // media_pending until the post is published). Nothing typed is lost: every refusal re-renders the
 // form with the text, and images already received are kept (by id) so they need not be chosen again.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../context.ts";
 import type { Viewer } from "../../domain/account.ts";
 import { PubliusError } from "../../domain/errors.ts";
@@ -66,7 +66,29 @@ export async function webUploadRoutes(app: FastifyInstance, ctx: AppContext, bud
 function composeRoute(app: FastifyInstance, ctx: AppContext): void {
   const { accounts, scheduling } = ctx.services;
 
-  app.post("/statuses", { config: { upload: { files: MAX_IMAGES } } }, async (request, reply) => {
+  // An expired form (a tab left open overnight): the text comes back with a fresh token; files are
+  // not kept (nothing from a request that failed its token is processed).
+  const refill = async (request: FastifyRequest, reply: FastifyReply, message: string) => {
+    const body = request.body;
+    const values: ComposeValues = {
+      text: field(body, "text"),
+      spoilerText: field(body, "spoiler_text"),
+      visibility: field(body, "visibility") || "public",
+      inReplyToId: field(body, "in_reply_to_id"),
+      idempotency: field(body, "idempotency"),
+      publishAt: field(body, "publish_at"),
+      sensitive: field(body, "sensitive") === "1",
+      alts: [1, 2, 3, 4].map((n) => field(body, `alt${n}`)).filter((a) => a !== ""),
+    };
+    const hadFiles =
+      Object.values((body as Record<string, unknown>) ?? {}).some(isWebUpload) ||
+      fieldList(body, "media_id").length > 0;
+    const error = `This form has expired or did not come from this site. Nothing was published; your text is below: publish it again${hadFiles ? " (and choose the images again)" : ""}.`;
+    void message;
+    return sendPage(ctx, request, reply, "New post", (pc) => composePage(pc, { values, error }), 403);
+  };
+
+  app.post("/statuses", { config: { upload: { files: MAX_IMAGES }, refill } }, async (request, reply) => {
     const { viewer } = signedIn(request);
     const body = request.body;
     const values: ComposeValues = {

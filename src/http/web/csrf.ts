@@ -35,6 +35,9 @@ export function csrfCookieName(config: Config): string {
   return config.publicUrl.startsWith("https:") ? "__Host-publius_csrf" : "publius_csrf";
 }
 
+/** A form whose CSRF token is missing, wrong or expired. */
+export class FormExpiredError extends PubliusError {}
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Paths of the JSON API and the OAuth endpoints that clients call with credentials of their own. */
@@ -140,5 +143,5 @@ export function checkFormToken(request: FastifyRequest, expected: string): void 
   if (SAFE_METHODS.has(request.method) || isApiPath(request.url)) return;
   const body = request.body as Record<string, unknown> | undefined;
   const sent = typeof body?.csrf === "string" ? body.csrf : "";
-  if (!equal(sent, expected)) throw new PubliusError(403, FORGED_MESSAGE);
+  if (!equal(sent, expected)) throw new FormExpiredError(403, FORGED_MESSAGE);
 }

@@ -8,7 +8,9 @@ import { html, type SafeHtml } from "../../present/web/html.ts";
 import { layout, type PageContext } from "../../present/web/page.ts";
 import type { SignedIn } from "../../services/accounts/sessions.ts";
 import { SecretBox } from "../../services/legal/secret-box.ts";
-import { checkFormToken, formTokenFor, installCsrfRule } from "./csrf.ts";
+import { checkFormToken, FormExpiredError, formTokenFor, installCsrfRule } from "./csrf.ts";
+
+export { FormExpiredError };
 
 /** The session cookie's name on a plain-http site (tests, a local server). */
 export const SESSION_COOKIE = "publius_session";
@@ -31,6 +33,13 @@ declare module "fastify" {
   interface FastifyRequest {
     auth: SignedIn | undefined;
     csrfToken: string;
+  }
+  interface FastifyContextConfig {
+    /**
+     * Re-renders the route's form with what was sent when the form's token has expired, so nothing
+     * typed is lost (the refusal is the message; nothing is done). Without it, the error page.
+     */
+    refill?: (request: FastifyRequest, reply: FastifyReply, message: string) => Promise<FastifyReply>;
   }
 }
 
