@@ -132,6 +132,7 @@ export interface TableEntry {
 }
 
 const UNTIL_DELETED = "until the account or the record is deleted";
+const TAG_RETENTION = "until no post carries it (then deleted, and overwritten on SQLite)";
 /** Legal records outlive the account: the operator must be able to show what was asked and done. */
 const LEGAL_RETENTION = "kept with the demand record, after the account is deleted too";
 const c = (category: DataCategory, purpose: string, visibleTo: Visibility, retention = UNTIL_DELETED): ColumnEntry => ({
@@ -267,9 +268,13 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "tags",
-    about: "Hashtags (shared by everyone).",
+    about:
+      "Hashtags in use. Shown, counted and dated only through the posts that carry them and that the viewer may see; deleted with the last post that carries one.",
     ownedBy: [],
-    columns: { id: c("none", "key", "nobody"), name: c("public_content", "the hashtag", "public") },
+    columns: {
+      id: c("none", "key (random: no order of first use)", "nobody", TAG_RETENTION),
+      name: c("public_content", "the hashtag", "followers", TAG_RETENTION),
+    },
   },
   {
     table: "status_tags",
