@@ -4,6 +4,7 @@
 import { sql } from "kysely";
 import type { Account, Viewer } from "../../domain/account.ts";
 import { notFound, unprocessable } from "../../domain/errors.ts";
+import { randomSerial } from "../../domain/ids.ts";
 import { type Page, pageLimit, type Status } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
 import { runSerialPage } from "../../store/repos/paging.ts";
@@ -64,7 +65,7 @@ export class CollectionService {
     const target = await this.#visible(this.#deps.db, viewer, statusId);
     await this.#deps.db
       .insertInto("bookmarks")
-      .values({ account_id: viewer.accountId, status_id: target.id })
+      .values({ id: randomSerial(), account_id: viewer.accountId, status_id: target.id })
       .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
       .execute();
     return this.#one(viewer, target.id);
@@ -108,7 +109,7 @@ export class CollectionService {
       if (pins.length >= MAX_PINS) {
         throw unprocessable("Validation failed: You have already pinned the maximum number of posts");
       }
-      await tx.insertInto("status_pins").values({ account_id: v, status_id: row.id }).execute();
+      await tx.insertInto("status_pins").values({ id: randomSerial(), account_id: v, status_id: row.id }).execute();
     });
     await work.catch((e: unknown) => {
       if (!isUniqueViolation(e)) throw e; // the same pin, made twice at once: one is enough

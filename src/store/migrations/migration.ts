@@ -6,6 +6,12 @@ export type DialectName = "sqlite" | "postgres";
 export interface Migration {
   name: string;
   up(db: Kysely<any>, dialect: DialectName): Promise<void>;
+  /**
+   * SQLite: run with foreign keys off (a table rebuild: dropping a parent table would otherwise
+   * cascade-delete its children). Set before the transaction, checked with foreign_key_check before
+   * commit, and turned back on after.
+   */
+  foreignKeysOff?: boolean;
 }
 
 /** An integer key the database assigns: order without time. */
