@@ -127,7 +127,10 @@ export class CollectionService {
     return { ...status, pinned: false };
   }
 
-  /** An account's pinned posts as the viewer may see them, the latest pin first. */
+  /**
+   * An account's pinned posts as the viewer may see them, the newest post first: pins have random
+   * keys (the order of pinning would date it), and a post's time is public.
+   */
   async pinned(viewer: Viewer | null, accountId: string): Promise<Status[]> {
     const v = viewer?.accountId ?? null;
     const rows = await statusSource(this.#deps.db)
@@ -136,7 +139,7 @@ export class CollectionService {
       .where("p.account_id", "=", accountId)
       .where("s.account_id", "=", accountId)
       .where(visibleTo(v))
-      .orderBy("p.id", "desc")
+      .orderBy("s.id", "desc")
       .limit(MAX_PINS)
       .execute();
     return hydrateStatuses(this.#deps.db, rows, v);
