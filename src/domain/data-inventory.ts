@@ -134,10 +134,35 @@ export interface TableEntry {
    * the notice, and with it this (see docs/legal-process.md).
    */
   gatedByNotice?: boolean;
+  /** What the physical and key order of the rows can tell about when they were made (issue 9, finding 5). */
+  ordering: Ordering;
   columns: Readonly<Record<string, ColumnEntry>>;
 }
 
+/**
+ * unordered: no order of insertion anywhere: a key without time (random, or made of other rows'
+ * keys) and, on SQLite, WITHOUT ROWID, so no hidden rowid keeps the insertion order.
+ * coarse: the key begins with a time at the inventory's granularity, random within it; WITHOUT ROWID.
+ * public-time: ordered by a time that is shown publicly anyway (a post's id is its time).
+ * record: in the order it was made, on purpose: staff and legal records that carry their own times.
+ * On PostgreSQL the heap keeps insertion order until rewritten, whatever the kind
+ * (docs/decisions/physical-order.md).
+ */
+export type OrderingKind = "unordered" | "coarse" | "public-time" | "record";
+
+export interface Ordering {
+  kind: OrderingKind;
+  /** The key, in words. */
+  key: string;
+}
+
+const unordered = (key: string): Ordering => ({ kind: "unordered", key });
+const coarse = (key: string): Ordering => ({ kind: "coarse", key });
+const publicTime = (key: string): Ordering => ({ kind: "public-time", key });
+const record = (key: string): Ordering => ({ kind: "record", key });
+
 const UNTIL_DELETED = "until the account or the record is deleted";
+const TAG_RETENTION = "until no post carries it (then deleted, and overwritten on SQLite)";
 /** Legal records outlive the account: the operator must be able to show what was asked and done. */
 const LEGAL_RETENTION = "kept with the demand record, after the account is deleted too";
 const c = (category: DataCategory, purpose: string, visibleTo: Visibility, retention = UNTIL_DELETED): ColumnEntry => ({
@@ -153,7 +178,7 @@ const l = (purpose: string, visibleTo: Visibility, retention = LEGAL_RETENTION):
   c("legal", purpose, visibleTo, retention);
 
 const edge = (category: DataCategory, what: string, visibleTo: Visibility): Record<string, ColumnEntry> => ({
-  id: c("none", `order of ${what} (a sequence number, not a time)`, "nobody"),
+  id: c("none", `key of the ${what} (random: no time, no order of insertion)`, "nobody"),
   account_id: c(category, `who ${what.split(" ")[0]} is by`, visibleTo),
   target_account_id: c(category, `whom the ${what} is about`, visibleTo),
 });
@@ -161,6 +186,7 @@ const edge = (category: DataCategory, what: string, visibleTo: Visibility): Reco
 export const DATA_INVENTORY: readonly TableEntry[] = [
   {
     table: "accounts",
+    ordering: unordered("random id"),
     about: "A person's account.",
     ownedBy: ["id"],
     columns: {
@@ -200,6 +226,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "sessions",
+    ordering: unordered("random id"),
     about: "Signed-in browser sessions.",
     ownedBy: ["account_id"],
     columns: {
@@ -212,6 +239,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "staff_roles",
+    ordering: unordered("(account, role)"),
     about: "Who is staff, in which role.",
     ownedBy: ["account_id"],
     columns: {
@@ -221,6 +249,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "invites",
+    ordering: unordered("the random code"),
     about: "Invite codes. Who used a code is never recorded.",
     ownedBy: ["created_by"],
     columns: {
@@ -234,6 +263,9 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "statuses",
+    ordering: publicTime(
+      "time id = the post's public time; the full-text index needs the rowid, which follows the same order",
+    ),
     about: "Posts and reposts. Public or followers-only, per row.",
     ownedBy: ["account_id"],
     columns: {
@@ -258,6 +290,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "status_edits",
+    ordering: publicTime("sequence number; each version's time is shown in the edit history"),
     about: "Earlier versions of edited posts (shown as the edit history).",
     ownedBy: [],
     columns: {
@@ -272,6 +305,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "mentions",
+    ordering: unordered("(post, account)"),
     about: "Who a post mentions.",
     ownedBy: ["account_id"],
     columns: {
@@ -281,12 +315,18 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "tags",
-    about: "Hashtags (shared by everyone).",
+    ordering: unordered("random id"),
+    about:
+      "Hashtags in use. Shown, counted and dated only through the posts that carry them and that the viewer may see; deleted with the last post that carries one.",
     ownedBy: [],
-    columns: { id: c("none", "key", "nobody"), name: c("public_content", "the hashtag", "public") },
+    columns: {
+      id: c("none", "key (random: no order of first use)", "nobody", TAG_RETENTION),
+      name: c("public_content", "the hashtag", "followers", TAG_RETENTION),
+    },
   },
   {
     table: "status_tags",
+    ordering: unordered("(post, tag)"),
     about: "Which post carries which hashtag.",
     ownedBy: [],
     columns: {
@@ -296,6 +336,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "idempotency_keys",
+    ordering: unordered("(account, client's random key)"),
     about: "Stops a double-submitted form or a retried API call from posting twice.",
     ownedBy: ["account_id"],
     columns: {
@@ -307,24 +348,28 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "follows",
+    ordering: unordered("random id"),
     about: "Who follows whom.",
     ownedBy: ["account_id", "target_account_id"],
     columns: edge("social_graph", "follow", "public"),
   },
   {
     table: "follow_requests",
+    ordering: unordered("random id"),
     about: "Requests to follow locked accounts.",
     ownedBy: ["account_id", "target_account_id"],
     columns: edge("social_graph", "follow request", "account"),
   },
   {
     table: "blocks",
+    ordering: unordered("random id"),
     about: "Blocks.",
     ownedBy: ["account_id", "target_account_id"],
     columns: edge("social_graph", "block", "account"),
   },
   {
     table: "mutes",
+    ordering: unordered("random id"),
     // Being muted is not shown to the muted person: only one's own mutes are one's data.
     about: "Mutes.",
     ownedBy: ["account_id"],
@@ -332,6 +377,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "account_notes",
+    ordering: unordered("(writer, account)"),
     // Like a mute, a note is its writer's: the person it is about is never shown it.
     about: "Private notes about other accounts (Mastodon's Relationship.note).",
     ownedBy: ["account_id"],
@@ -343,20 +389,22 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "favourites",
+    ordering: unordered("random id"),
     about: "Likes.",
     ownedBy: ["account_id"],
     columns: {
-      id: c("none", "order (a sequence number, not a time)", "nobody"),
+      id: c("none", "key (random: no time, no order of insertion)", "nobody"),
       account_id: c("activity", "who liked", "public"),
       status_id: c("activity", "which post", "public"),
     },
   },
   {
     table: "notifications",
+    ordering: coarse("the hour it was made, then 9 random digits: newest hour first, random within the hour"),
     about: "Notifications shown to the account.",
     ownedBy: ["account_id", "from_account_id"],
     columns: {
-      id: c("none", "order", "nobody"),
+      id: c("none", "key: the hour it was made and 9 random digits (order to the hour only)", "account"),
       account_id: c("activity", "who is notified", "account"),
       from_account_id: c("activity", "who caused it", "account"),
       type: c("activity", "mention, follow, like …", "account"),
@@ -367,6 +415,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "reports",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "Reports to the moderators.",
     ownedBy: ["account_id", "target_account_id"],
     withhold: { target_account_id: ["account_id"] },
@@ -383,6 +432,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "report_statuses",
+    ordering: unordered("(report, post)"),
     about: "The posts a report names.",
     ownedBy: [],
     columns: {
@@ -392,6 +442,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "moderation_actions",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "Every moderation decision (append-only).",
     ownedBy: ["actor_account_id", "target_account_id"],
     withhold: { target_account_id: ["actor_account_id"] },
@@ -408,6 +459,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "oauth_apps",
+    ordering: unordered("random id"),
     about:
       "Apps registered for the Mastodon API. Who registered one is not recorded. An app that holds no token and no authorisation code and has not been used for 7 days is deleted by the hourly housekeeping.",
     ownedBy: [],
@@ -429,6 +481,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "oauth_codes",
+    ordering: unordered("hash of the code"),
     about: "Authorisation codes, single use.",
     ownedBy: ["account_id"],
     columns: {
@@ -443,6 +496,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "oauth_tokens",
+    ordering: unordered("random id"),
     about: "App access tokens.",
     ownedBy: ["account_id"],
     columns: {
@@ -456,26 +510,29 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "bookmarks",
+    ordering: unordered("random id"),
     about: "Private bookmarks.",
     ownedBy: ["account_id"],
     columns: {
-      id: c("none", "order", "nobody"),
+      id: c("none", "key (random: no time, no order of insertion)", "nobody"),
       account_id: c("activity", "whose bookmark", "account"),
       status_id: c("activity", "which post", "account"),
     },
   },
   {
     table: "status_pins",
+    ordering: unordered("random id"),
     about: "Posts pinned to a profile.",
     ownedBy: ["account_id"],
     columns: {
-      id: c("none", "order", "nobody"),
+      id: c("none", "key (random: no time, no order of insertion)", "nobody"),
       account_id: c("activity", "whose pin", "public"),
       status_id: c("activity", "which post", "public"),
     },
   },
   {
     table: "markers",
+    ordering: unordered("(account, timeline)"),
     about: "Where the user stopped reading (Mastodon markers).",
     ownedBy: ["account_id"],
     columns: {
@@ -483,11 +540,16 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       timeline: c("activity", "home or notifications", "account"),
       last_read_id: c("activity", "the last item read", "account"),
       version: c("activity", "update counter", "account"),
-      updated_at: c("activity", "kept to the hour", "account"),
+      updated_at: c(
+        "activity",
+        "the hour of the item read (not of the save), so it tells no more about when one read than the id does",
+        "account",
+      ),
     },
   },
   {
     table: "media_attachments",
+    ordering: unordered("random id"),
     about: "Attached images, re-encoded without metadata.",
     ownedBy: ["account_id"],
     columns: {
@@ -510,6 +572,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "media_pending",
+    ordering: unordered("random media id"),
     about:
       "The re-encoded files of an upload whose post is not published yet. Kept here, not in the media folder, so no file time tells when a delayed post was written.",
     ownedBy: [],
@@ -521,6 +584,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "scheduled_statuses",
+    ordering: unordered("random id"),
     about: "Posts waiting to be published (delayed or scheduled). When they were written is not kept.",
     ownedBy: ["account_id"],
     columns: {
@@ -532,6 +596,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "staff_second_factors",
+    ordering: unordered("the account"),
     about:
       "The TOTP second factor staff need for the legal console. When it was last used is not kept (only the steps of codes just used, below).",
     ownedBy: ["account_id"],
@@ -550,6 +615,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "staff_used_codes",
+    ordering: coarse("(account, 30-second step), purged after about 90 seconds"),
     about:
       "The 30-second step of each second-factor code just accepted, so that no process accepts it twice. Nothing else: no code, no time beyond the step.",
     ownedBy: ["account_id"],
@@ -565,6 +631,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_demands",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about:
       "Legal demands as received (never edited). The account holder sees a demand naming them once they have been notified.",
     ownedBy: [],
@@ -592,6 +659,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_demand_targets",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "The accounts a demand names, as written; unknown handles are kept (account id empty).",
     ownedBy: ["account_id"],
     gatedByNotice: true,
@@ -604,6 +672,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_demand_categories",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "The data a demand asks for, mapped to the categories of this inventory.",
     ownedBy: [],
     columns: {
@@ -613,6 +682,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_events",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about:
       "Everything done about a demand (append-only): review, decisions with reasons, the unmasking gate, notices, approvals. Staff records of the demand, not of the person named.",
     ownedBy: [],
@@ -628,6 +698,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_nondisclosure_orders",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "Court orders forbidding notice of a demand, with their end dates.",
     ownedBy: [],
     columns: {
@@ -642,6 +713,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_notices",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "The notice of a demand to each account it names: sent, or waiting for a non-disclosure order to end.",
     ownedBy: ["account_id"],
     gatedByNotice: true,
@@ -657,6 +729,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_responses",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "What the account holder answered to a demand: attached to the demand record.",
     ownedBy: ["account_id"],
     gatedByNotice: true,
@@ -670,6 +743,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_preservations",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about:
       "Preserved copies of what Publius held about a named account (files under the data folder), destroyed at expiry.",
     ownedBy: ["account_id"],
@@ -692,6 +766,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_productions",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about: "Signed production packages (files under the data folder) and when they were released.",
     ownedBy: [],
     columns: {
@@ -705,6 +780,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_audit_log",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about:
       "The hash-chained audit log of every demand event and every staff view or export of non-public data. Its head hash is public (/audit-head).",
     ownedBy: [],
@@ -722,6 +798,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "warrant_canaries",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about:
       "The signed warrant canary statements (/canary): counts of demands by kind and the operator's statements. Nothing about any person.",
     ownedBy: [],
@@ -741,6 +818,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "legal_audit_heads",
+    ordering: record("sequence number: a staff or legal record, in the order it was made, with its own times"),
     about:
       "Heads of the legal audit log signed with the instance key, as published with each warrant canary and report period: a rewritten log no longer extends them. Nothing about any person.",
     ownedBy: [],
@@ -757,6 +835,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "push_subscriptions",
+    ordering: unordered("random id"),
     about:
       "Web Push subscriptions: one per app token that asked for push notifications (Mastodon API). Deleted with the token, the account, or when the push service says it is gone.",
     ownedBy: ["account_id"],
@@ -790,6 +869,7 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
   },
   {
     table: "push_deliveries",
+    ordering: unordered("random id"),
     about:
       "Notifications waiting to be pushed: which notification to which subscription, no text (it is made when sent). A row lives until it is sent, at most about 8 hours with retries.",
     ownedBy: [],

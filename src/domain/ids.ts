@@ -62,6 +62,36 @@ export function randomId(): string {
   return `1${n.toString().padStart(17, "0")}`;
 }
 
+/**
+ * A random integer key of 15 digits (tags, rows of the graph, likes, bookmarks, pins …): no time and
+ * no order of insertion. Fixed width and below 2^53, so it is the same as text and as a JS number.
+ */
+export function randomSerial(): number {
+  return 10 ** 14 + Number(randomBytes(8).readBigUInt64BE() % (9n * 10n ** 14n));
+}
+
+const HOUR_MS = 3_600_000;
+const HOUR_SPREAD = 10 ** 9;
+
+/**
+ * A notification's key: the hour it was made (as the inventory keeps its time) and 9 random digits.
+ * Ordering by it gives the hour and nothing finer: within an hour the order is random, so a like or
+ * a follow cannot be placed between two posts of that hour. 15 digits until the year 2084.
+ */
+export function hourSerial(at: Date): number {
+  return Math.floor(at.getTime() / HOUR_MS) * HOUR_SPREAD + randomInt(HOUR_SPREAD);
+}
+
+/** The lowest key hourSerial() could give in the hour of `key` (for "newer than" bounds). */
+export function hourSerialFloor(key: number): number {
+  return Math.floor(key / HOUR_SPREAD) * HOUR_SPREAD;
+}
+
+/** The hour (as a Date) of an hourSerial() key. */
+export function hourOfSerial(key: number): Date {
+  return new Date(Math.floor(key / HOUR_SPREAD) * HOUR_MS);
+}
+
 /** A random secret for cookies, tokens and codes: 32 bytes, base64url. */
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");

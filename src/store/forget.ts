@@ -22,6 +22,8 @@ const VACUUMED_AFTER_DELETION = [
   "accounts",
   "notifications",
   "favourites",
+  "status_tags",
+  "tags",
 ] as const;
 
 /** SQLite: writes the WAL into the database and truncates it to zero bytes. True when it was complete. */

@@ -150,10 +150,22 @@ export async function migrate(store: Store): Promise<string[]> {
   const applied: string[] = [];
   for (const m of migrations) {
     if (done.has(m.name)) continue;
-    await db.transaction().execute(async (tx) => {
-      await m.up(tx, store.dialect);
-      await tx.insertInto("publius_migrations").values({ name: m.name }).execute();
-    });
+    const keysOff = store.dialect === "sqlite" && m.foreignKeysOff === true;
+    // PRAGMA foreign_keys is a no-op inside a transaction: it is set around it.
+    if (keysOff) await sql`PRAGMA foreign_keys = OFF`.execute(db);
+    try {
+      await db.transaction().execute(async (tx) => {
+        await m.up(tx, store.dialect);
+        if (keysOff) {
+          const broken = await sql`PRAGMA foreign_key_check`.execute(tx);
+          if (broken.rows.length)
+            throw new Error(`${m.name} left broken foreign keys: ${JSON.stringify(broken.rows[0])}`);
+        }
+        await tx.insertInto("publius_migrations").values({ name: m.name }).execute();
+      });
+    } finally {
+      if (keysOff) await sql`PRAGMA foreign_keys = ON`.execute(db);
+    }
     applied.push(m.name);
   }
   if (store.dialect === "sqlite" && applied.includes(FORGETTING_MIGRATION)) {

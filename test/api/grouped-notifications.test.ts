@@ -2,6 +2,7 @@
 // policy and requests, which answer truthfully: Publius holds no notification back.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { HOUR } from "../../src/domain/clock.ts";
 import { type ApiUser, useApiSite, userToken } from "../helpers/api.ts";
 import { assertAccountShape, assertError, assertStatusShape, linkHeader, pathOf } from "./shapes.ts";
 
@@ -19,11 +20,19 @@ async function busyAlice(site: ReturnType<typeof useApiSite>) {
   const bob = await site.user("bob");
   const carol = await site.user("carol");
   const dave = await site.user("dave");
+  // An hour apart: notifications are ordered to the hour only, randomly within one (issue 9, finding 5).
   await site.ctx.services.relationships.follow(bob.viewer, alice.account.id);
+  site.ctx.clock.advance(HOUR);
   await site.ctx.services.relationships.follow(dave.viewer, alice.account.id);
+  site.ctx.clock.advance(HOUR);
   const own = await post(alice, { status: "like this" });
-  for (const u of [bob, carol, dave]) await u.api.post(`/api/v1/statuses/${own.id}/favourite`);
+  for (const u of [bob, carol, dave]) {
+    site.ctx.clock.advance(HOUR);
+    await u.api.post(`/api/v1/statuses/${own.id}/favourite`);
+  }
+  site.ctx.clock.advance(HOUR);
   await carol.api.post(`/api/v1/statuses/${own.id}/reblog`);
+  site.ctx.clock.advance(HOUR);
   const mention = await post(carol, { status: "hey @alice" });
   return { alice, bob, carol, dave, own, mention };
 }

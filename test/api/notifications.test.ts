@@ -1,6 +1,7 @@
 // /api/v1/notifications/*: one's own notifications only, filters, paging, dismissing, unread count.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { HOUR } from "../../src/domain/clock.ts";
 import { type ApiUser, useApiSite, userToken } from "../helpers/api.ts";
 import { rowCount } from "../helpers/db.ts";
 import { assertError, assertNotificationShape, linkHeader, pathOf } from "./shapes.ts";
@@ -13,15 +14,21 @@ async function post(user: ApiUser, body: Record<string, unknown>): Promise<Json>
   return res.json();
 }
 
-/** Alice gets one of each kind: a follow, a mention, a favourite and a reblog (newest last). */
+/**
+ * Alice gets one of each kind: a follow, a mention, a favourite and a reblog (newest last), an hour
+ * apart: notifications are ordered to the hour only, randomly within one (issue 9, finding 5).
+ */
 async function busyAlice(site: ReturnType<typeof useApiSite>) {
   const alice = await site.user("alice");
   const bob = await site.user("bob");
   const carol = await site.user("carol");
   await site.ctx.services.relationships.follow(bob.viewer, alice.account.id);
+  site.ctx.clock.advance(HOUR);
   const mention = await post(carol, { status: "hey @alice" });
   const own = await post(alice, { status: "like this" });
+  site.ctx.clock.advance(HOUR);
   await bob.api.post(`/api/v1/statuses/${own.id}/favourite`);
+  site.ctx.clock.advance(HOUR);
   await carol.api.post(`/api/v1/statuses/${own.id}/reblog`);
   return { alice, bob, carol, mention, own };
 }

@@ -3,6 +3,7 @@
 // account vanishes at once, its posts go in batches, and a stop midway is finished at the next start.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { randomSerial } from "../../src/domain/ids.ts";
 import { DELETING, purgeStatuses } from "../../src/services/accounts/accounts.ts";
 import { PASSWORD } from "../fixtures/accounts.ts";
 import { openApiSite } from "../helpers/api.ts";
@@ -45,7 +46,7 @@ async function seed(site: Awaited<ReturnType<typeof openApiSite>>, authorId: str
     const liked = ids.slice(start, start + 2000).filter((_, k) => (start + k) % 4 === 0);
     await db
       .insertInto("favourites")
-      .values(liked.map((status_id) => ({ account_id: otherId, status_id })))
+      .values(liked.map((status_id) => ({ id: randomSerial(), account_id: otherId, status_id })))
       .execute();
   }
   await db.updateTable("accounts").set({ statuses_count: n }).where("id", "=", authorId).execute();

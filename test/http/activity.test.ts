@@ -1,6 +1,7 @@
 // Notifications and search.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { HOUR } from "../../src/domain/clock.ts";
 import {
   assertEscaped,
   assertRedirect,
@@ -30,10 +31,14 @@ describe("notifications", () => {
     assert.match(pageText(await alice.client.get("/notifications")), /Nothing yet\./);
 
     const id = await alice.client.publish("notice me");
-    site.ctx.clock.advance(1000);
+    // An hour apart: notifications are ordered to the hour only (issue 9, finding 5).
+    site.ctx.clock.advance(HOUR);
     await bob.client.post(`/accounts/${alice.account.id}/follow`);
+    site.ctx.clock.advance(HOUR);
     await bob.client.post(`/statuses/${id}/favourite`);
+    site.ctx.clock.advance(HOUR);
     await bob.client.post(`/statuses/${id}/reblog`);
+    site.ctx.clock.advance(HOUR);
     await bob.client.publish(`@alice hi ${XSS}`);
 
     const page = await alice.client.get("/notifications");
@@ -54,6 +59,7 @@ describe("notifications", () => {
     const alice = await site.member("alice");
     const bob = await site.member("bob");
     await bob.client.publish("@alice one");
+    site.ctx.clock.advance(HOUR);
     await bob.client.publish("@alice two");
     assert.equal(badge((await alice.client.get("/home")).body), "2");
 
@@ -86,7 +92,7 @@ describe("notifications", () => {
     const alice = await site.member("alice");
     const bob = await site.member("bob");
     for (let i = 1; i <= 42; i++) {
-      site.ctx.clock.advance(1000);
+      site.ctx.clock.advance(HOUR); // ordered to the hour only (issue 9, finding 5)
       await bob.client.publish(`@alice ping ${i}`);
     }
     const first = await alice.client.get("/notifications");

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import type { AppContext } from "../../src/context.ts";
 import { dayOf } from "../../src/domain/clock.ts";
-import { timeIdFor } from "../../src/domain/ids.ts";
+import { randomSerial, timeIdFor } from "../../src/domain/ids.ts";
 import { parseDemand } from "../../src/domain/legal/intake.ts";
 import { totp } from "../../src/domain/legal/totp.ts";
 import type { LegalActor } from "../../src/services/legal/access.ts";
@@ -225,7 +225,7 @@ export async function seedSpeaker(
     await db.insertInto("accounts").values(accounts).execute();
     await db
       .insertInto("follows")
-      .values(accounts.map((a) => ({ account_id: a.id, target_account_id: accountId })))
+      .values(accounts.map((a) => ({ id: randomSerial(), account_id: a.id, target_account_id: accountId })))
       .execute();
   }
   await db

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, test } from "node:test";
-import { MINUTE } from "../../src/domain/clock.ts";
+import { HOUR } from "../../src/domain/clock.ts";
 import type { Notification } from "../../src/domain/notification.ts";
 import { type Person, person } from "../fixtures/accounts.ts";
 import type { TestContext } from "../helpers/context.ts";
@@ -27,14 +27,21 @@ const summary = (list: Notification[]) => list.map((n) => `${n.type} ${n.account
 const list = (who: Person, filter: Parameters<TestContext["services"]["notifications"]["list"]>[2] = {}) =>
   ctx.services.notifications.list(who.viewer, {}, filter);
 
-/** Alt receives one notification of every type, oldest first: follow_request is from Carol. */
+/**
+ * Alt receives one notification of every type, oldest first, an hour apart (notifications are
+ * ordered to the hour only, random within one: issue 9, finding 5): follow_request is from Carol.
+ */
 async function everyType() {
   const post = await s().posting.create(alt.viewer, { text: "leaked memo" });
   await s().posting.create(alice.viewer, { text: "@ALT_USCIS is this real?" });
+  ctx.clock.advance(HOUR);
   await s().relationships.follow(bob.viewer, alt.account.id);
+  ctx.clock.advance(HOUR);
   await s().interactions.reblog(alice.viewer, post.id);
+  ctx.clock.advance(HOUR);
   await s().interactions.favourite(bob.viewer, post.id);
   await s().accounts.updateProfile(alt.viewer, { locked: true });
+  ctx.clock.advance(HOUR);
   await s().relationships.follow(carol.viewer, alt.account.id);
   return post;
 }
@@ -57,8 +64,15 @@ describe("what is notified", () => {
     );
     assert.match(notes[4]?.status?.text ?? "", /is this real/);
     assert.ok(notes.every((n) => n.read === false));
-    assert.ok(
-      notes.every((n) => n.createdAt === "2026-03-14T12:00:00.000Z"),
+    assert.deepEqual(
+      notes.map((n) => n.createdAt),
+      [
+        "2026-03-14T16:00:00.000Z",
+        "2026-03-14T15:00:00.000Z",
+        "2026-03-14T14:00:00.000Z",
+        "2026-03-14T13:00:00.000Z",
+        "2026-03-14T12:00:00.000Z",
+      ],
       "kept to the hour",
     );
   });
@@ -89,6 +103,7 @@ describe("unread count and marking read", () => {
     await s().notifications.markAllRead(alt.viewer);
     assert.equal(await s().notifications.unreadCount(alt.viewer), 0);
     assert.ok((await list(alt)).every((n) => n.read));
+    ctx.clock.advance(HOUR);
     await s().posting.create(alice.viewer, { text: "@ALT_USCIS again" });
     assert.equal(await s().notifications.unreadCount(alt.viewer), 1);
     assert.deepEqual(
@@ -199,7 +214,7 @@ describe("filters and paging", () => {
       await person(ctx, "frank"),
     ];
     for (const who of others) {
-      ctx.clock.advance(MINUTE);
+      ctx.clock.advance(HOUR); // ordered to the hour only (issue 9, finding 5)
       await s().interactions.favourite(who.viewer, post.id);
     }
     const all = await list(alt);

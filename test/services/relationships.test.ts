@@ -104,28 +104,26 @@ describe("following", () => {
     assert.equal(await rowCount(ctx, "follows"), 0);
   });
 
-  test("followers and following lists, newest first, with paging by edge id", async () => {
+  // The order is a stable random one (random edge ids), not the order of following: issue 9, finding 5.
+  test("followers and following lists, in a stable order, with paging by edge id", async () => {
     const carol = await person(ctx, "carol");
     for (const who of [alice, bob, carol]) await rel().follow(who.viewer, alt.account.id);
-    const all = await rel().followers(alt.account.id);
-    assert.deepEqual(
-      all.accounts.map((a) => a.handle),
-      ["carol", "bob", "alice"],
-    );
+    const all = (await rel().followers(alt.account.id)).accounts.map((a) => a.handle);
+    assert.deepEqual([...all].sort(), ["alice", "bob", "carol"]);
     const first = await rel().followers(alt.account.id, { limit: 2 });
     assert.deepEqual(
       first.accounts.map((a) => a.handle),
-      ["carol", "bob"],
+      all.slice(0, 2),
     );
     const next = await rel().followers(alt.account.id, { limit: 2, maxId: first.oldestId });
     assert.deepEqual(
       next.accounts.map((a) => a.handle),
-      ["alice"],
+      all.slice(2),
     );
     const newer = await rel().followers(alt.account.id, { minId: next.newestId, limit: 1 });
     assert.deepEqual(
       newer.accounts.map((a) => a.handle),
-      ["bob"],
+      [all[1]],
     );
     assert.deepEqual(
       (await rel().following(alice.account.id)).accounts.map((a) => a.handle),

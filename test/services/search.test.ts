@@ -222,21 +222,21 @@ describe("hashtags by prefix", () => {
   after(() => ctx.destroy());
 
   test("an exact tag first, then the most used, then alphabetical; # and case ignored", async () => {
-    assert.deepEqual(await ctx.services.search.hashtags("#RESIST"), [
+    assert.deepEqual(await ctx.services.search.hashtags(null, "#RESIST"), [
       { name: "resist", uses: 1 },
       { name: "resistance", uses: 2 },
     ]);
-    assert.deepEqual(await ctx.services.search.hashtags("res"), [
+    assert.deepEqual(await ctx.services.search.hashtags(null, "res"), [
       { name: "resistance", uses: 2 },
       { name: "research", uses: 1 },
       { name: "resist", uses: 1 },
     ]);
-    assert.deepEqual(await ctx.services.search.hashtags("res", 1, 1), [{ name: "research", uses: 1 }]);
+    assert.deepEqual(await ctx.services.search.hashtags(null, "res", 1, 1), [{ name: "research", uses: 1 }]);
   });
 
   test("a query that cannot be a tag finds nothing", async () => {
     for (const q of ["", "#", "%", "_", "re%", "res ist", "res-ist", "'", "\\"]) {
-      assert.deepEqual(await ctx.services.search.hashtags(q), [], JSON.stringify(q));
+      assert.deepEqual(await ctx.services.search.hashtags(null, q), [], JSON.stringify(q));
     }
   });
 });

@@ -39,11 +39,26 @@ export function dataInventoryMarkdown(): string {
     "- No last-seen, last-sign-in or last-used time exists: sessions and tokens keep the day they",
     "  began (and sessions the day they end).",
     "",
+    "## Order of rows",
+    "",
+    "What the order of a table's rows (its keys, and where the database keeps them) can tell about",
+    "when they were made. A test checks it on both databases.",
+    "",
+    "- **unordered**: no order of insertion: the key holds no time (random, or made of other rows'",
+    "  keys) and on SQLite the table is `WITHOUT ROWID`, so no hidden rowid keeps the order either.",
+    "- **coarse**: the key begins with a time at the granularity this inventory gives (the hour for",
+    "  notifications), random within it; `WITHOUT ROWID` on SQLite.",
+    "- **public-time**: ordered by a time that is public anyway (a post's id is its time).",
+    "- **record**: in the order made, on purpose: staff and legal records that carry their own times.",
+    "",
+    "On PostgreSQL a table's heap keeps rows roughly in insertion order until it is rewritten, whatever",
+    "the key: see `docs/decisions/physical-order.md` for what the operator should run.",
+    "",
     "## Tables",
     "",
   ];
   for (const t of DATA_INVENTORY) {
-    lines.push(`### \`${t.table}\``, "", t.about, "");
+    lines.push(`### \`${t.table}\``, "", t.about, "", `Order: **${t.ordering.kind}** (${t.ordering.key}).`, "");
     if (t.gatedByNotice) {
       lines.push(
         "Shown to the person it names (on their page and in any production about them) only once they have been notified of the demand: a non-disclosure order in force withholds it.",

@@ -1,5 +1,6 @@
-// Hashtag -> Mastodon Tag JSON (docs: Entities > Tag). Publius keeps no per-day usage counts, so
-// `history` is always empty; following tags is not available, so `following` is false.
+// Hashtag -> Mastodon Tag JSON (docs: Entities > Tag). `history` is the last week's uses, newest day
+// first, counted over the posts the viewer may see (empty where no history was asked for, as in
+// search results); `id` is derived from the name (tagId).
 import { createHash } from "node:crypto";
 
 /**
@@ -12,12 +13,28 @@ export function tagId(name: string): string {
   return (digest.readBigUInt64BE(0) >> 1n).toString();
 }
 
-export function tagToApi(origin: string, name: string, options: { signedIn?: boolean } = {}) {
+export interface TagDay {
+  /** YYYY-MM-DD */
+  day: string;
+  uses: number;
+  accounts: number;
+}
+
+export function tagToApi(
+  origin: string,
+  name: string,
+  options: { signedIn?: boolean; history?: readonly TagDay[] } = {},
+) {
   return {
     id: tagId(name),
     name,
     url: `${origin}/tags/${encodeURIComponent(name)}`,
-    history: [] as { day: string; uses: string; accounts: string }[],
+    // Mastodon sends the day as a UNIX time in seconds and the counts as strings.
+    history: (options.history ?? []).map((d) => ({
+      day: String(Date.parse(d.day) / 1000),
+      uses: String(d.uses),
+      accounts: String(d.accounts),
+    })),
     // Only for a token with a user, as Mastodon sends it.
     ...(options.signedIn ? { following: false } : {}),
   };

@@ -2,6 +2,7 @@
 import { sql } from "kysely";
 import type { Account, Relationship, Viewer } from "../../domain/account.ts";
 import { forbidden, notFound, unprocessable } from "../../domain/errors.ts";
+import { randomSerial } from "../../domain/ids.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
 import { notesAbout, putNote } from "../../store/repos/account-notes.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
@@ -66,7 +67,7 @@ export class RelationshipService {
   }
 
   async #followEdge(tx: Tx, from: string, to: string): Promise<void> {
-    await tx.insertInto("follows").values({ account_id: from, target_account_id: to }).execute();
+    await tx.insertInto("follows").values({ id: randomSerial(), account_id: from, target_account_id: to }).execute();
     await this.#count(tx, from, to, 1);
   }
 
@@ -108,7 +109,10 @@ export class RelationshipService {
       if (await this.#has(tx, "follows", v, targetId)) return;
       if (target.locked === 1) {
         if (await this.#has(tx, "follow_requests", v, targetId)) return;
-        await tx.insertInto("follow_requests").values({ account_id: v, target_account_id: targetId }).execute();
+        await tx
+          .insertInto("follow_requests")
+          .values({ id: randomSerial(), account_id: v, target_account_id: targetId })
+          .execute();
         const e = await this.#notifications.add(tx, { accountId: targetId, fromAccountId: v, type: "follow_request" });
         if (e) events.push(e);
         return;
@@ -202,7 +206,10 @@ export class RelationshipService {
           ]),
         )
         .execute();
-      await tx.insertInto("blocks").values({ account_id: v, target_account_id: targetId }).execute();
+      await tx
+        .insertInto("blocks")
+        .values({ id: randomSerial(), account_id: v, target_account_id: targetId })
+        .execute();
     });
     await once(work);
     return this.relationship(viewer, targetId);
@@ -222,7 +229,10 @@ export class RelationshipService {
     const work = this.#deps.db.transaction().execute(async (tx) => {
       await this.#activeTarget(tx, viewer, targetId);
       if (await this.#has(tx, "mutes", viewer.accountId, targetId)) return;
-      await tx.insertInto("mutes").values({ account_id: viewer.accountId, target_account_id: targetId }).execute();
+      await tx
+        .insertInto("mutes")
+        .values({ id: randomSerial(), account_id: viewer.accountId, target_account_id: targetId })
+        .execute();
     });
     await once(work);
     return this.relationship(viewer, targetId);

@@ -8,6 +8,7 @@ import { DAY, dayOf, hourOf } from "../../domain/clock.ts";
 import { notFound, unprocessable } from "../../domain/errors.ts";
 import { type Assessment, assess } from "../../domain/legal/matrix.ts";
 import { deriveApprovedScope, deriveRequestedScope, STATE_TITLES } from "../../domain/legal/states.ts";
+import { insertNotification } from "../../store/repos/notifications.ts";
 import type { Queryable } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { HoldingsService } from "../privacy/holdings.ts";
@@ -143,17 +144,18 @@ export class NoticeService {
     const exists = await tx.selectFrom("accounts").select("id").where("id", "=", accountId).executeTakeFirst();
     if (exists) {
       // No other account is behind a legal notice: it comes "from" the holder's own account.
-      await tx
-        .insertInto("notifications")
-        .values({
+      await insertNotification(
+        tx,
+        {
           account_id: accountId,
           from_account_id: accountId,
           type: "legal_notice",
           status_id: null,
           read: 0,
           created_at: hourOf(now),
-        })
-        .execute();
+        },
+        now,
+      );
     }
     await appendEvent(tx, this.#audit, now, {
       demandId,

@@ -1,10 +1,19 @@
 // Read markers (Mastodon's /api/v1/markers): where a person stopped reading their home timeline and
-// their notifications, so another app can pick up there. Kept to the hour, like other activity that
-// is not itself public. Moving the notifications marker also marks those notifications read.
+// their notifications, so another app can pick up there. Moving the notifications marker also marks
+// those notifications read.
+//
+// What a marker can tell about reading time (issue 9, finding 5): the id read is itself a lower bound
+// (one read at or after that post or notification was made), which keeping the id cannot avoid. A
+// save time would add an upper bound, and the two together narrowed the reading to minutes (a post
+// at 14:52, saved "in the 14:00 hour"). So `updated_at` is not the time of the save: it is the hour
+// of the item read (a post's time is public; a notification's key holds its hour), never later than
+// the save's hour, and the day of the save for an id Publius cannot date. The marker then says
+// nothing about when one read beyond what its id says. `version` counts saves (Mastodon's), no time.
 import { sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
-import { hourOf } from "../../domain/clock.ts";
+import { dayOf, hourOf } from "../../domain/clock.ts";
 import { unprocessable } from "../../domain/errors.ts";
+import { hourOfSerial, timeOfId } from "../../domain/ids.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 
@@ -52,9 +61,10 @@ export class MarkerService {
       return [{ timeline, id }];
     });
     if (changes.length === 0) return [];
-    const updatedAt = hourOf(this.#deps.clock.now());
+    const now = this.#deps.clock.now();
     await this.#deps.db.transaction().execute(async (tx) => {
       for (const c of changes) {
+        const updatedAt = markerTime(c.timeline, c.id, now);
         await tx
           .insertInto("markers")
           .values({
@@ -81,6 +91,13 @@ export class MarkerService {
       changes.map((c) => c.timeline),
     );
   }
+}
+
+/** The hour of the item read, capped at the save's hour; the day of the save when it cannot be dated. */
+export function markerTime(timeline: MarkerTimeline, id: string, now: Date): string {
+  const ms = timeline === "home" ? timeOfId(id) : /^\d{15}$/.test(id) ? hourOfSerial(Number(id)).getTime() : undefined;
+  if (ms === undefined) return `${dayOf(now)}T00:00:00.000Z`;
+  return hourOf(new Date(Math.min(ms, now.getTime())));
 }
 
 function toMarker(row: { timeline: string; last_read_id: string; version: number; updated_at: string }): Marker {

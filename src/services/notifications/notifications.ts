@@ -4,10 +4,11 @@ import { type SelectQueryBuilder, sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
 import { hourOf } from "../../domain/clock.ts";
 import { notFound } from "../../domain/errors.ts";
-import { parseSerial, serialBound } from "../../domain/ids.ts";
+import { hourSerialFloor, parseSerial, serialBound } from "../../domain/ids.ts";
 import type { Notification, NotificationType } from "../../domain/notification.ts";
 import { type Page, pageLimit } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
+import { insertNotification } from "../../store/repos/notifications.ts";
 import { runSerialPage } from "../../store/repos/paging.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
@@ -63,20 +64,21 @@ export class NotificationService {
       .where("target_account_id", "=", n.fromAccountId)
       .executeTakeFirst();
     if (blocked) return undefined;
-    const row = await tx
-      .insertInto("notifications")
-      .values({
+    const now = this.#deps.clock.now();
+    const id = await insertNotification(
+      tx,
+      {
         account_id: n.accountId,
         from_account_id: n.fromAccountId,
         type: n.type,
         status_id: n.statusId ?? null,
         read: 0,
-        created_at: hourOf(this.#deps.clock.now()),
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await this.#onAdded?.(tx, { notificationId: Number(row.id), accountId: n.accountId, type: n.type });
-    return { type: "notification.created", notificationId: String(row.id), accountId: n.accountId, kind: n.type };
+        created_at: hourOf(now),
+      },
+      now,
+    );
+    await this.#onAdded?.(tx, { notificationId: Number(id), accountId: n.accountId, type: n.type });
+    return { type: "notification.created", notificationId: String(id), accountId: n.accountId, kind: n.type };
   }
 
   /** Removes notifications an undone action made (unfollow, unlike, unrepost). */
@@ -119,7 +121,7 @@ export class NotificationService {
       "n.created_at",
     ]);
     q = applyFilter(q, filter);
-    const rows = await runSerialPage(q, "n.id", page, limit);
+    const rows = await runSerialPage(q, "n.id", page, limit, { bucketFloor: hourSerialFloor });
     return this.#hydrate(viewer, rows);
   }
 

@@ -2,10 +2,12 @@
 // Full text is FTS5 on SQLite and tsvector on PostgreSQL, behind this one function.
 import { sql } from "kysely";
 import type { Account, Viewer } from "../../domain/account.ts";
+import { dayOf } from "../../domain/clock.ts";
 import type { Status } from "../../domain/status.ts";
 import { normalizeTag } from "../../domain/text.ts";
 import { ACCOUNT_COLUMNS, toAccount } from "../../store/repos/accounts.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
+import { searchVisibleTags, type TagUse, visibleTagHistory } from "../../store/repos/tags.ts";
 import { notMuted, visibleTo } from "../../store/repos/visibility.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { hydrateStatuses } from "../statuses/hydrate.ts";
@@ -13,7 +15,20 @@ import { hydrateStatuses } from "../statuses/hydrate.ts";
 export interface SearchResults {
   accounts: Account[];
   statuses: Status[];
-  hashtags: { name: string; uses: number }[];
+  hashtags: TagUse[];
+}
+
+/** A hashtag's last week, as the viewer may see it. */
+export interface TagHistory {
+  name: string;
+  history: { day: string; uses: number; accounts: number }[];
+}
+
+const HISTORY_DAYS = 7;
+const DAY_MS = 86_400_000;
+
+function isTagName(term: string): boolean {
+  return term !== "" && /^[\p{L}\p{N}_]+$/u.test(term);
 }
 
 export interface SearchOptions {
@@ -47,7 +62,7 @@ export class SearchService {
     return {
       accounts: want("accounts") ? await this.accounts(viewer, q, limit, offset, options) : [],
       statuses: want("statuses") ? await this.statuses(viewer, q, limit, offset, options) : [],
-      hashtags: want("hashtags") ? await this.hashtags(q, limit, offset) : [],
+      hashtags: want("hashtags") ? await this.hashtags(viewer, q, limit, offset) : [],
     };
   }
 
@@ -126,22 +141,41 @@ export class SearchService {
     return hydrateStatuses(this.#deps.db, rows, v);
   }
 
-  async hashtags(query: string, limit = 20, offset = 0): Promise<{ name: string; uses: number }[]> {
+  /**
+   * Hashtags starting with the query, counted over the posts the viewer may see: a tag carried only
+   * by followers-only posts (or by nothing) is not found by anyone who may not see those posts.
+   */
+  async hashtags(viewer: Viewer | null, query: string, limit = 20, offset = 0): Promise<TagUse[]> {
     const term = normalizeTag(query.replace(/^#/, ""));
-    if (term === "" || !/^[\p{L}\p{N}_]+$/u.test(term)) return [];
-    const rows = await this.#deps.db
-      .selectFrom("tags as t")
-      .leftJoin("status_tags as st", "st.tag_id", "t.id")
-      .select(["t.name", (eb) => eb.fn.count<number>("st.status_id").as("uses")])
-      .where(sql<boolean>`t.name LIKE ${prefixPattern(term)} ESCAPE '\\'`)
-      .groupBy("t.name")
-      .orderBy(sql`CASE WHEN t.name = ${term} THEN 0 ELSE 1 END`)
-      .orderBy("uses", "desc")
-      .orderBy("t.name")
-      .limit(limit)
-      .offset(offset)
-      .execute();
-    return rows.map((r) => ({ name: r.name, uses: Number(r.uses) }));
+    if (!isTagName(term)) return [];
+    return searchVisibleTags(this.#deps.db, viewer?.accountId ?? null, term, limit, offset);
+  }
+
+  /**
+   * One hashtag as the viewer may see it: its uses per day over the last week (newest day first),
+   * from the posts the viewer may see. The answer is the same for a tag nobody used and for one only
+   * hidden posts carry. Undefined for text that cannot be a hashtag.
+   */
+  async hashtag(viewer: Viewer | null, name: string): Promise<TagHistory | undefined> {
+    const tag = normalizeTag(name.replace(/^#/, ""));
+    if (!isTagName(tag)) return undefined;
+    const today = Date.parse(dayOf(this.#deps.clock.now()));
+    const days = Array.from({ length: HISTORY_DAYS }, (_, i) =>
+      new Date(today - i * DAY_MS).toISOString().slice(0, 10),
+    );
+    const counted = new Map(
+      (await visibleTagHistory(this.#deps.db, viewer?.accountId ?? null, tag, days[days.length - 1] as string)).map(
+        (r) => [r.day, r],
+      ),
+    );
+    return {
+      name: tag,
+      history: days.map((day) => ({
+        day,
+        uses: counted.get(day)?.uses ?? 0,
+        accounts: counted.get(day)?.accounts ?? 0,
+      })),
+    };
   }
 }
 

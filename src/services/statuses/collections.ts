@@ -4,6 +4,7 @@
 import { sql } from "kysely";
 import type { Account, Viewer } from "../../domain/account.ts";
 import { notFound, unprocessable } from "../../domain/errors.ts";
+import { randomSerial } from "../../domain/ids.ts";
 import { type Page, pageLimit, type Status } from "../../domain/status.ts";
 import { findAccountsByIds } from "../../store/repos/accounts.ts";
 import { runSerialPage } from "../../store/repos/paging.ts";
@@ -64,7 +65,7 @@ export class CollectionService {
     const target = await this.#visible(this.#deps.db, viewer, statusId);
     await this.#deps.db
       .insertInto("bookmarks")
-      .values({ account_id: viewer.accountId, status_id: target.id })
+      .values({ id: randomSerial(), account_id: viewer.accountId, status_id: target.id })
       .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
       .execute();
     return this.#one(viewer, target.id);
@@ -108,7 +109,7 @@ export class CollectionService {
       if (pins.length >= MAX_PINS) {
         throw unprocessable("Validation failed: You have already pinned the maximum number of posts");
       }
-      await tx.insertInto("status_pins").values({ account_id: v, status_id: row.id }).execute();
+      await tx.insertInto("status_pins").values({ id: randomSerial(), account_id: v, status_id: row.id }).execute();
     });
     await work.catch((e: unknown) => {
       if (!isUniqueViolation(e)) throw e; // the same pin, made twice at once: one is enough
@@ -126,7 +127,10 @@ export class CollectionService {
     return { ...status, pinned: false };
   }
 
-  /** An account's pinned posts as the viewer may see them, the latest pin first. */
+  /**
+   * An account's pinned posts as the viewer may see them, the newest post first: pins have random
+   * keys (the order of pinning would date it), and a post's time is public.
+   */
   async pinned(viewer: Viewer | null, accountId: string): Promise<Status[]> {
     const v = viewer?.accountId ?? null;
     const rows = await statusSource(this.#deps.db)
@@ -135,7 +139,7 @@ export class CollectionService {
       .where("p.account_id", "=", accountId)
       .where("s.account_id", "=", accountId)
       .where(visibleTo(v))
-      .orderBy("p.id", "desc")
+      .orderBy("s.id", "desc")
       .limit(MAX_PINS)
       .execute();
     return hydrateStatuses(this.#deps.db, rows, v);

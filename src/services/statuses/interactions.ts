@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Viewer } from "../../domain/account.ts";
 import { dayOf } from "../../domain/clock.ts";
 import { notFound, unprocessable } from "../../domain/errors.ts";
+import { randomSerial } from "../../domain/ids.ts";
 import { type Status, VISIBILITIES, type Visibility } from "../../domain/status.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
@@ -156,7 +157,10 @@ export class InteractionService {
           .where("status_id", "=", target.id)
           .executeTakeFirst();
         if (had) return;
-        await tx.insertInto("favourites").values({ account_id: viewer.accountId, status_id: target.id }).execute();
+        await tx
+          .insertInto("favourites")
+          .values({ id: randomSerial(), account_id: viewer.accountId, status_id: target.id })
+          .execute();
         await tx
           .updateTable("statuses")
           .set({ favourites_count: sql`favourites_count + 1` })

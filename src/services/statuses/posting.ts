@@ -13,6 +13,7 @@ import {
 } from "../../domain/text.ts";
 import { findAccountById } from "../../store/repos/accounts.ts";
 import { STATUS_COLUMNS, statusSource } from "../../store/repos/statuses.ts";
+import { linkTags, unlinkTags } from "../../store/repos/tags.ts";
 import { visibleTo } from "../../store/repos/visibility.ts";
 import { isUniqueViolation, type Queryable, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -272,15 +273,7 @@ export class PostingService {
         .values(mentionIds.map((account_id) => ({ status_id: statusId, account_id })))
         .execute();
     }
-    for (const name of tagNames) {
-      await tx
-        .insertInto("tags")
-        .values({ name })
-        .onConflict((oc) => oc.column("name").doNothing())
-        .execute();
-      const tag = await tx.selectFrom("tags").select("id").where("name", "=", name).executeTakeFirstOrThrow();
-      await tx.insertInto("status_tags").values({ status_id: statusId, tag_id: tag.id }).execute();
-    }
+    await linkTags(tx, statusId, tagNames);
   }
 
   /** Edits one's own post; the version before the edit is kept and can be viewed. */
@@ -358,7 +351,7 @@ export class PostingService {
           .values({ status_id: statusId, text, content, spoiler_text: spoiler, sensitive, created_at: now })
           .execute();
         await tx.deleteFrom("mentions").where("status_id", "=", statusId).execute();
-        await tx.deleteFrom("status_tags").where("status_id", "=", statusId).execute();
+        await unlinkTags(tx, statusId);
         await this.#link(tx, statusId, mentionIds, tagNames);
         if (mediaIds) await replaceMedia(tx, viewer.accountId, statusId, attached, mediaIds, publication);
         for (const accountId of mentionIds) {

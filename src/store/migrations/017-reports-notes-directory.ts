@@ -7,25 +7,23 @@
 // either account.
 // accounts.discoverable: whether the account is listed in the profile directory (off by default).
 import type { Kysely } from "kysely";
-import { flag, type Migration } from "./migration.ts";
+import { type DialectName, flag, type Migration, withoutRowid } from "./migration.ts";
 
-async function up(db: Kysely<any>): Promise<void> {
+async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
   await db.schema
     .alterTable("reports")
     .addColumn("category", "text", (c) => c.notNull().defaultTo("other"))
     .execute();
   await db.schema.alterTable("accounts").addColumn("discoverable", "integer", flag).execute();
 
-  await db.schema
-    .createTable("report_statuses")
+  await withoutRowid(db.schema.createTable("report_statuses"), dialect)
     .addColumn("report_id", "bigint", (c) => c.notNull().references("reports.id").onDelete("cascade"))
     .addColumn("status_id", "text", (c) => c.notNull().references("statuses.id").onDelete("cascade"))
     .addPrimaryKeyConstraint("report_statuses_pk", ["report_id", "status_id"])
     .execute();
   await db.schema.createIndex("report_statuses_status_id_fk").on("report_statuses").column("status_id").execute();
 
-  await db.schema
-    .createTable("account_notes")
+  await withoutRowid(db.schema.createTable("account_notes"), dialect)
     .addColumn("account_id", "text", (c) => c.notNull().references("accounts.id").onDelete("cascade"))
     .addColumn("target_account_id", "text", (c) => c.notNull().references("accounts.id").onDelete("cascade"))
     .addColumn("comment", "text", (c) => c.notNull())

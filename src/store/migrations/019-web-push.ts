@@ -4,11 +4,10 @@
 // give it away. The queue keeps only which notification goes to which subscription; the text is
 // built when it is sent, and a dismissed notification or a revoked token takes its rows with it.
 import type { Kysely } from "kysely";
-import { flag, type Migration } from "./migration.ts";
+import { type DialectName, flag, type Migration, withoutRowid } from "./migration.ts";
 
-async function up(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable("push_subscriptions")
+async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  await withoutRowid(db.schema.createTable("push_subscriptions"), dialect)
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("token_id", "text", (c) => c.notNull().unique().references("oauth_tokens.id").onDelete("cascade"))
     .addColumn("account_id", "text", (c) => c.notNull().references("accounts.id").onDelete("cascade"))
@@ -22,8 +21,7 @@ async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("push_subscriptions_account").on("push_subscriptions").column("account_id").execute();
 
-  await db.schema
-    .createTable("push_deliveries")
+  await withoutRowid(db.schema.createTable("push_deliveries"), dialect)
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("subscription_id", "text", (c) => c.notNull().references("push_subscriptions.id").onDelete("cascade"))
     .addColumn("notification_id", "bigint", (c) => c.notNull().references("notifications.id").onDelete("cascade"))

@@ -10,6 +10,7 @@ import { migration008 } from "./008-legal-hardening.ts";
 import { migration010 } from "./010-forget.ts";
 import { migration012 } from "./012-foreign-key-indexes.ts";
 import { migration013 } from "./013-app-expiry.ts";
+import { migration014 } from "./014-unordered-rows.ts";
 import { migration017 } from "./017-reports-notes-directory.ts";
 import { migration019 } from "./019-web-push.ts";
 import { migration020 } from "./020-alt-text-setting.ts";
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   migration010,
   migration012,
   migration013,
+  migration014,
   migration017,
   migration019,
   migration020,

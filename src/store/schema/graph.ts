@@ -1,14 +1,14 @@
-import type { Generated } from "kysely";
-
 /** follows, follow_requests, blocks, mutes and favourites share this shape. */
 export interface AccountEdgeTable {
-  id: Generated<number>;
+  /** Random (graph, likes) or hour + random (notifications): see domain/ids.ts. */
+  id: number;
   account_id: string;
   target_account_id: string;
 }
 
 export interface FavouritesTable {
-  id: Generated<number>;
+  /** Random (graph, likes) or hour + random (notifications): see domain/ids.ts. */
+  id: number;
   account_id: string;
   status_id: string;
 }

@@ -1,7 +1,6 @@
-import type { Generated } from "kysely";
-
 export interface NotificationsTable {
-  id: Generated<number>;
+  /** Random (graph, likes) or hour + random (notifications): see domain/ids.ts. */
+  id: number;
   account_id: string;
   from_account_id: string;
   /** "mention" | "follow" | "follow_request" | "reblog" | "favourite" */

@@ -40,7 +40,8 @@ export interface MentionsTable {
 }
 
 export interface TagsTable {
-  id: Generated<number>;
+  /** Random (domain/ids.ts randomSerial): no order of first use. */
+  id: number;
   /** Lower-cased: hashtags match without regard to case. */
   name: string;
 }
@@ -60,7 +61,8 @@ export interface IdempotencyKeysTable {
 
 /** bookmarks and status_pins: a person and a post. */
 export interface AccountStatusEdgeTable {
-  id: Generated<number>;
+  /** Random (domain/ids.ts randomSerial): no order of insertion. */
+  id: number;
   account_id: string;
   status_id: string;
 }

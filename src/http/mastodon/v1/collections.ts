@@ -125,10 +125,13 @@ export function collectionRoutes(api: FastifyInstance, ctx: AppContext): void {
     return [];
   });
   api.get<{ Params: { name: string } }>("/api/v1/tags/:name", async (request) => {
-    const name = request.params.name.replace(/^#/, "").toLowerCase();
-    const found = await ctx.services.search.hashtags(name, 1);
-    if (found[0]?.name !== name) throw notFound();
-    return tagToApi(ctx.config.publicUrl, name, { signedIn: request.api?.viewer !== undefined });
+    // As Mastodon: 404 only for what cannot be a hashtag; any other name answers, with the uses
+    // of the last week counted over the posts the viewer may see. So the answer is the same for a
+    // tag nobody used and for one only followers-only or deleted posts carried.
+    const viewer = request.api?.viewer ?? null;
+    const tag = await ctx.services.search.hashtag(viewer, request.params.name);
+    if (!tag) throw notFound();
+    return tagToApi(ctx.config.publicUrl, tag.name, { signedIn: viewer !== null, history: tag.history });
   });
   api.get("/api/v1/lists/:id", async (request) => {
     requireUser(request, "read:lists");
