@@ -138,6 +138,9 @@ export class HoldingsService {
     } else if (entry.table === "tags") {
       if (ownStatusIds.length === 0) return [];
       q = q.where("id", "in", db.selectFrom("status_tags").select("tag_id").where("status_id", "in", ownStatusIds));
+    } else if (entry.table === "list_accounts") {
+      // The members of one's own lists (being on another's list is that person's data).
+      q = q.where("list_id", "in", db.selectFrom("lists").select("id").where("account_id", "=", accountId));
     } else if (entry.table === "oauth_apps") {
       q = q.where("id", "in", db.selectFrom("oauth_tokens").select("app_id").where("account_id", "=", accountId));
     } else if (entry.table === "legal_demands") {

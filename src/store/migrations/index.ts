@@ -9,6 +9,7 @@ import { migration007 } from "./007-search-words.ts";
 import { migration008 } from "./008-legal-hardening.ts";
 import { migration010 } from "./010-forget.ts";
 import { migration012 } from "./012-foreign-key-indexes.ts";
+import { migration018 } from "./018-lists-tags-endorsements.ts";
 import type { Migration } from "./migration.ts";
 
 export const migrations: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   migration008,
   migration010,
   migration012,
+  migration018,
 ];

@@ -1,7 +1,14 @@
 // The database type: the union of every table's type.
 import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from "./accounts.ts";
 import type { WarrantCanariesTable } from "./canary.ts";
-import type { AccountEdgeTable, FavouritesTable } from "./graph.ts";
+import type {
+  AccountEdgeTable,
+  FavouritesTable,
+  FeaturedTagsTable,
+  ListAccountsTable,
+  ListsTable,
+  TagFollowsTable,
+} from "./graph.ts";
 import type {
   LegalAuditHeadsTable,
   LegalAuditLogTable,
@@ -74,4 +81,9 @@ export interface Database {
   staff_used_codes: StaffUsedCodesTable;
   legal_audit_heads: LegalAuditHeadsTable;
   warrant_canaries: WarrantCanariesTable;
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
+  tag_follows: TagFollowsTable;
+  featured_tags: FeaturedTagsTable;
+  endorsements: AccountEdgeTable;
 }
