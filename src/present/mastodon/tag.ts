@@ -1,13 +1,36 @@
-// Hashtag -> Mastodon Tag JSON (docs: Entities > Tag). Publius keeps no per-day usage counts, so
-// `history` is always empty; following tags is not available, so `following` is false.
+// Hashtag -> Mastodon Tag and FeaturedTag JSON (docs: Entities > Tag, FeaturedTag). Publius keeps no
+// per-day usage counts, so `history` is always empty.
+import type { FeaturedTag, Tag } from "../../domain/tag.ts";
 
-export function tagToApi(origin: string, name: string, options: { signedIn?: boolean } = {}) {
+export function tagToApi(
+  origin: string,
+  name: string,
+  options: { signedIn?: boolean; following?: boolean; id?: string } = {},
+) {
   return {
+    ...(options.id === undefined ? {} : { id: options.id }),
     name,
     url: `${origin}/tags/${encodeURIComponent(name)}`,
     history: [] as { day: string; uses: string; accounts: string }[],
     // Only for a token with a user, as Mastodon sends it.
-    ...(options.signedIn ? { following: false } : {}),
+    ...(options.signedIn || options.following !== undefined ? { following: options.following ?? false } : {}),
+  };
+}
+
+export function tagEntityToApi(origin: string, tag: Tag) {
+  return tagToApi(origin, tag.name, {
+    id: tag.id,
+    ...(tag.following === undefined ? {} : { following: tag.following }),
+  });
+}
+
+export function featuredTagToApi(origin: string, f: FeaturedTag) {
+  return {
+    id: f.id,
+    name: f.name,
+    url: `${origin}/tags/${encodeURIComponent(f.name)}`,
+    statuses_count: f.statusesCount,
+    last_status_at: f.lastStatusDay,
   };
 }
 

@@ -58,6 +58,13 @@ export class RelationshipService {
       .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) return false;
     await this.#count(tx, from, to, -1);
+    // Lists and endorsements hold only followed accounts (as Mastodon): they go with the follow.
+    await tx
+      .deleteFrom("list_accounts")
+      .where("account_id", "=", to)
+      .where("list_id", "in", tx.selectFrom("lists").select("id").where("account_id", "=", from))
+      .execute();
+    await tx.deleteFrom("endorsements").where("account_id", "=", from).where("target_account_id", "=", to).execute();
     return true;
   }
 

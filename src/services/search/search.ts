@@ -135,6 +135,9 @@ export class SearchService {
       .select(["t.name", (eb) => eb.fn.count<number>("st.status_id").as("uses")])
       .where(sql<boolean>`t.name LIKE ${prefixPattern(term)} ESCAPE '\\'`)
       .groupBy("t.name")
+      // A tag no post carries (only followed or featured, or edited away) is not shown: whether
+      // someone follows a hashtag is theirs to know.
+      .having((eb) => eb.fn.count("st.status_id"), ">", 0)
       .orderBy(sql`CASE WHEN t.name = ${term} THEN 0 ELSE 1 END`)
       .orderBy("uses", "desc")
       .orderBy("t.name")

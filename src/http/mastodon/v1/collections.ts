@@ -8,7 +8,6 @@ import type { Page } from "../../../domain/status.ts";
 import { accountToApi } from "../../../present/mastodon/account.ts";
 import { markersToApi } from "../../../present/mastodon/marker.ts";
 import { relationshipToApi, statusToApi } from "../../../present/mastodon/status.ts";
-import { tagToApi } from "../../../present/mastodon/tag.ts";
 import type { AccountPage } from "../../../services/graph/relationships.ts";
 import { MARKER_TIMELINES, type MarkerTimeline } from "../../../services/markers/markers.ts";
 import type { StatusPage } from "../../../services/statuses/collections.ts";
@@ -101,16 +100,7 @@ export function collectionRoutes(api: FastifyInstance, ctx: AppContext): void {
     return markersToApi(await markers.save(viewer, positions));
   });
 
-  // Lists are not available yet: one has none, and every list id names nothing.
-  api.get("/api/v1/lists", async (request) => {
-    requireUser(request, "read:lists");
-    return [];
-  });
   // Apps ask for these at start-up; Publius has none of them, so the answer is an empty list.
-  api.get("/api/v1/followed_tags", async (request) => {
-    requireUser(request, "read:follows");
-    return [];
-  });
   // There are no direct messages on Publius, so there are no conversations.
   api.get("/api/v1/conversations", async (request) => {
     requireUser(request, "read:statuses");
@@ -123,15 +113,5 @@ export function collectionRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.get("/api/v1/suggestions", async (request) => {
     requireUser(request, "read");
     return [];
-  });
-  api.get<{ Params: { name: string } }>("/api/v1/tags/:name", async (request) => {
-    const name = request.params.name.replace(/^#/, "").toLowerCase();
-    const found = await ctx.services.search.hashtags(name, 1);
-    if (found[0]?.name !== name) throw notFound();
-    return tagToApi(ctx.config.publicUrl, name, { signedIn: request.api?.viewer !== undefined });
-  });
-  api.get("/api/v1/lists/:id", async (request) => {
-    requireUser(request, "read:lists");
-    throw notFound();
   });
 }
