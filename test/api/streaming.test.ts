@@ -388,6 +388,18 @@ describe("WebSocket", () => {
     await inbox.waitFor((m) => m.error === "Missing tag name parameter", "missing tag");
   });
 
+  test("a followed hashtag's public posts reach the follower's user stream; followers-only ones do not", async () => {
+    const alice = await site.user("alice");
+    const bob = await site.user("bob");
+    await alice.api.post("/api/v1/tags/leaks/follow");
+    const { inbox } = await wsClient(alice, "stream=user");
+    await channelActive(home(alice));
+    const hidden = await post(bob, { status: "Followers only #leaks", visibility: "private" });
+    const open = await post(bob, { status: "Public #Leaks" });
+    await inbox.waitFor(isUpdate(open.id, "user"), "the tagged post");
+    assert.deepEqual(inbox.about(hidden.id), []);
+  });
+
   test("the list stream carries the list timeline to its owner; another's list is refused", async () => {
     const alice = await site.user("alice");
     const bob = await site.user("bob");
