@@ -10,6 +10,7 @@ import { SessionService } from "./services/accounts/sessions.ts";
 import { StaffService } from "./services/accounts/staff.ts";
 import type { ServiceDeps } from "./services/deps.ts";
 import { type EventBus, InProcessEventBus } from "./services/events/bus.ts";
+import { EndorsementService } from "./services/graph/endorsements.ts";
 import { ListService } from "./services/graph/lists.ts";
 import { RelationshipService } from "./services/graph/relationships.ts";
 import { TagService } from "./services/graph/tags.ts";
@@ -47,6 +48,7 @@ export interface Services {
   relationships: RelationshipService;
   lists: ListService;
   tags: TagService;
+  endorsements: EndorsementService;
   notifications: NotificationService;
   search: SearchService;
   moderation: ModerationService;
@@ -117,6 +119,7 @@ export function createContext(options: ContextOptions): AppContext {
       relationships: new RelationshipService(deps, notifications),
       lists: new ListService(deps),
       tags: new TagService(deps),
+      endorsements: new EndorsementService(deps),
       notifications,
       search: new SearchService(deps),
       moderation: new ModerationService(deps),

@@ -41,4 +41,6 @@ export interface Relationship {
   blocking: boolean;
   blockedBy: boolean;
   muting: boolean;
+  /** The viewer features the account on their profile. */
+  endorsed: boolean;
 }

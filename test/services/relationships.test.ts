@@ -34,6 +34,7 @@ const none: Omit<Relationship, "id"> = {
   blocking: false,
   blockedBy: false,
   muting: false,
+  endorsed: false,
 };
 
 describe("following", () => {

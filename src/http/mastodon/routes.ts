@@ -6,6 +6,7 @@ import { streamingRoutes } from "./streaming.ts";
 import { accountRoutes } from "./v1/accounts.ts";
 import { appsRoutes } from "./v1/apps.ts";
 import { collectionRoutes } from "./v1/collections.ts";
+import { endorsementRoutes } from "./v1/endorsements.ts";
 import { instanceRoutes } from "./v1/instance.ts";
 import { listRoutes } from "./v1/lists.ts";
 import { mediaRoutes } from "./v1/media.ts";
@@ -30,6 +31,7 @@ export function mastodonRoutes(api: FastifyInstance, ctx: AppContext): void {
   collectionRoutes(api, ctx);
   listRoutes(api, ctx);
   tagRoutes(api, ctx);
+  endorsementRoutes(api, ctx);
   searchRoutes(api, ctx);
   mediaRoutes(api, ctx);
   streamingRoutes(api, ctx);

@@ -105,7 +105,7 @@ export function relationshipToApi(r: Relationship) {
     requested: r.requested,
     requested_by: r.requestedBy,
     domain_blocking: false,
-    endorsed: false,
+    endorsed: r.endorsed,
     note: "",
   };
 }

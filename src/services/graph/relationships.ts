@@ -10,7 +10,7 @@ import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 
-type Edge = "follows" | "follow_requests" | "blocks" | "mutes";
+type Edge = "follows" | "follow_requests" | "blocks" | "mutes" | "endorsements";
 
 export interface AccountPage {
   accounts: Account[];
@@ -266,7 +266,7 @@ export class RelationshipService {
               .execute();
       return new Set(rows.map((r) => r.other));
     };
-    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting] = await Promise.all([
+    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, endorsed] = await Promise.all([
       out("follows", "out"),
       out("follows", "in"),
       out("follow_requests", "out"),
@@ -274,6 +274,7 @@ export class RelationshipService {
       out("blocks", "out"),
       out("blocks", "in"),
       out("mutes", "out"),
+      out("endorsements", "out"),
     ]);
     return ids.map((id) => ({
       id,
@@ -284,6 +285,7 @@ export class RelationshipService {
       blocking: blocking.has(id),
       blockedBy: blockedBy.has(id),
       muting: muting.has(id),
+      endorsed: endorsed.has(id),
     }));
   }
 
