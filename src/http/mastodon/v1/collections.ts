@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../../context.ts";
 import type { Viewer } from "../../../domain/account.ts";
-import { notFound, unprocessable } from "../../../domain/errors.ts";
+import { unprocessable } from "../../../domain/errors.ts";
 import type { Page } from "../../../domain/status.ts";
 import { accountToApi } from "../../../present/mastodon/account.ts";
 import { markersToApi } from "../../../present/mastodon/marker.ts";
