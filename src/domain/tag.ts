@@ -20,6 +20,8 @@ export interface Tag {
   name: string;
   /** Only known for a signed-in viewer. */
   following?: boolean | undefined;
+  /** Whether the viewer features it on their profile (Mastodon 4.4); signed-in viewers only. */
+  featuring?: boolean | undefined;
 }
 
 export interface FeaturedTag {

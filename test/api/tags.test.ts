@@ -215,6 +215,26 @@ describe("featured hashtags", () => {
     assertError(await site.anonymous.get("/api/v1/featured_tags"), 401);
   });
 
+  test("4.4's POST /api/v1/tags/:name/feature and /unfeature answer the Tag with featuring", async () => {
+    const alice = await site.user("alice");
+    const f = await alice.api.post("/api/v1/tags/Gardens/feature");
+    assert.equal(f.statusCode, 200, f.body);
+    assertTagShape(f.json());
+    assert.equal(f.json().featuring, true);
+    assert.equal((await alice.api.post("/api/v1/tags/gardens/feature")).json().featuring, true, "again: same");
+    assert.deepEqual(
+      (await alice.api.get("/api/v1/featured_tags")).json().map((t: Json) => t.name),
+      ["gardens"],
+    );
+    assert.equal((await alice.api.get("/api/v1/tags/gardens")).json().featuring, true);
+    const u = await alice.api.post("/api/v1/tags/gardens/unfeature");
+    assert.equal(u.json().featuring, false);
+    assert.deepEqual((await alice.api.get("/api/v1/featured_tags")).json(), []);
+    assertError(await alice.api.post("/api/v1/tags/bad-name/feature"), 422, /hashtag/);
+    const reader = alice.api.withToken(await userToken(site.ctx, alice.account.id, { scopes: "read:accounts" }));
+    assertError(await reader.post("/api/v1/tags/gardens/feature"), 403);
+  });
+
   test("featured hashtags are in what we hold about the account and go with it", async () => {
     const alice = await site.user("alice");
     await alice.api.post("/api/v1/featured_tags", { name: "mine" });

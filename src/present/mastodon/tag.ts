@@ -5,7 +5,7 @@ import type { FeaturedTag, Tag } from "../../domain/tag.ts";
 export function tagToApi(
   origin: string,
   name: string,
-  options: { signedIn?: boolean; following?: boolean; id?: string } = {},
+  options: { signedIn?: boolean; following?: boolean; featuring?: boolean; id?: string } = {},
 ) {
   return {
     ...(options.id === undefined ? {} : { id: options.id }),
@@ -14,6 +14,7 @@ export function tagToApi(
     history: [] as { day: string; uses: string; accounts: string }[],
     // Only for a token with a user, as Mastodon sends it.
     ...(options.signedIn || options.following !== undefined ? { following: options.following ?? false } : {}),
+    ...(options.featuring === undefined ? {} : { featuring: options.featuring }),
   };
 }
 
@@ -21,6 +22,7 @@ export function tagEntityToApi(origin: string, tag: Tag) {
   return tagToApi(origin, tag.name, {
     id: tag.id,
     ...(tag.following === undefined ? {} : { following: tag.following }),
+    ...(tag.featuring === undefined ? {} : { featuring: tag.featuring }),
   });
 }
 

@@ -58,16 +58,45 @@ export class TagService {
     return new Set(rows.map((r) => Number(r.tag_id)));
   }
 
+  async #featuring(viewer: Viewer | null, tagIds: number[]): Promise<Set<number>> {
+    if (!viewer || tagIds.length === 0) return new Set();
+    const rows = await this.#deps.db
+      .selectFrom("featured_tags")
+      .select("tag_id")
+      .where("account_id", "=", viewer.accountId)
+      .where("tag_id", "in", tagIds)
+      .execute();
+    return new Set(rows.map((r) => Number(r.tag_id)));
+  }
+
   async #toTags(viewer: Viewer | null, rows: { id: number; name: string }[]): Promise<Tag[]> {
-    const following = await this.#following(
-      viewer,
-      rows.map((r) => Number(r.id)),
-    );
+    const tagIds = rows.map((r) => Number(r.id));
+    const following = await this.#following(viewer, tagIds);
+    const featuring = await this.#featuring(viewer, tagIds);
     return rows.map((r) => ({
       id: String(r.id),
       name: r.name,
-      ...(viewer ? { following: following.has(Number(r.id)) } : {}),
+      ...(viewer ? { following: following.has(Number(r.id)), featuring: featuring.has(Number(r.id)) } : {}),
     }));
+  }
+
+  /** Mastodon 4.4's POST /api/v1/tags/:name/feature: features it (again: no change). */
+  async featureByName(viewer: Viewer, typed: string): Promise<Tag> {
+    const name = checkName(typed);
+    const tag = await this.#findOrCreate(name);
+    const already = await this.#featuring(viewer, [Number(tag.id)]);
+    if (!already.size) await this.feature(viewer, name);
+    return this.get(viewer, name);
+  }
+
+  async unfeatureByName(viewer: Viewer, typed: string): Promise<Tag> {
+    const tag = await this.get(viewer, typed);
+    await this.#deps.db
+      .deleteFrom("featured_tags")
+      .where("account_id", "=", viewer.accountId)
+      .where("tag_id", "=", Number(tag.id))
+      .execute();
+    return { ...tag, featuring: false };
   }
 
   /**
@@ -122,7 +151,7 @@ export class TagService {
       .where("account_id", "=", viewer.accountId)
       .where("tag_id", "=", Number(tag.id))
       .execute();
-    return { ...tag, following: false };
+    return { ...tag, following: false, featuring: tag.featuring ?? false };
   }
 
   /** The hashtags one follows, the latest followed first. */
@@ -134,7 +163,10 @@ export class TagService {
       .where("e.account_id", "=", viewer.accountId);
     const rows = await runSerialPage(q, "e.id", page, pageLimit(page, 100, 200));
     return {
-      tags: rows.map((r) => ({ id: String(r.tag_id), name: r.name, following: true })),
+      tags: await this.#toTags(
+        viewer,
+        rows.map((r) => ({ id: Number(r.tag_id), name: r.name })),
+      ),
       newestId: rows.length ? String(rows[0]?.id) : undefined,
       oldestId: rows.length ? String(rows[rows.length - 1]?.id) : undefined,
     };

@@ -29,6 +29,17 @@ export function tagRoutes(api: FastifyInstance, ctx: AppContext): void {
     return tagEntityToApi(origin, await tags.unfollow(viewer, request.params.name));
   });
 
+  // Mastodon 4.4: feature or unfeature by name (the same featured tags as /api/v1/featured_tags).
+  api.post<ByName>("/api/v1/tags/:name/feature", async (request) => {
+    const viewer = requireUser(request, "write:accounts");
+    return tagEntityToApi(origin, await tags.featureByName(viewer, request.params.name));
+  });
+
+  api.post<ByName>("/api/v1/tags/:name/unfeature", async (request) => {
+    const viewer = requireUser(request, "write:accounts");
+    return tagEntityToApi(origin, await tags.unfeatureByName(viewer, request.params.name));
+  });
+
   // 100 by default and 200 at most, as Mastodon; paged on the follow's own order (Link header).
   api.get("/api/v1/followed_tags", async (request, reply) => {
     const viewer = requireUser(request, "read:follows");
