@@ -10,7 +10,10 @@ import { SessionService } from "./services/accounts/sessions.ts";
 import { StaffService } from "./services/accounts/staff.ts";
 import type { ServiceDeps } from "./services/deps.ts";
 import { type EventBus, InProcessEventBus } from "./services/events/bus.ts";
+import { EndorsementService } from "./services/graph/endorsements.ts";
+import { ListService } from "./services/graph/lists.ts";
 import { RelationshipService } from "./services/graph/relationships.ts";
+import { TagService } from "./services/graph/tags.ts";
 import { InstanceService } from "./services/instance/instance.ts";
 import { createLegalServices, type LegalServices } from "./services/legal/legal.ts";
 import { MarkerService } from "./services/markers/markers.ts";
@@ -44,6 +47,9 @@ export interface Services {
   markers: MarkerService;
   timelines: TimelineService;
   relationships: RelationshipService;
+  lists: ListService;
+  tags: TagService;
+  endorsements: EndorsementService;
   notifications: NotificationService;
   search: SearchService;
   moderation: ModerationService;
@@ -115,6 +121,9 @@ export function createContext(options: ContextOptions): AppContext {
       markers: new MarkerService(deps, notifications),
       timelines,
       relationships: new RelationshipService(deps, notifications),
+      lists: new ListService(deps),
+      tags: new TagService(deps),
+      endorsements: new EndorsementService(deps),
       notifications,
       search: new SearchService(deps),
       moderation: new ModerationService(deps),

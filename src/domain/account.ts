@@ -45,4 +45,6 @@ export interface Relationship {
   muting: boolean;
   /** The viewer's private note about the account ("" when none). */
   note: string;
+  /** The viewer features the account on their profile. */
+  endorsed: boolean;
 }

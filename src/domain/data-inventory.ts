@@ -33,7 +33,8 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   {
     id: "public_profile",
     title: "Public profile",
-    description: "Handle, display name, bio, profile images, whether the account is locked, public counts.",
+    description:
+      "Handle, display name, bio, profile images, whether the account is locked, public counts, featured hashtags.",
   },
   {
     id: "account_login",
@@ -78,7 +79,8 @@ export const CATEGORIES: readonly CategoryInfo[] = [
   {
     id: "social_graph",
     title: "Social graph",
-    description: "Whom the account follows, who follows it, follow requests, blocks and mutes.",
+    description:
+      "Whom the account follows, who follows it, follow requests, blocks, mutes, lists and their members, followed hashtags and endorsed accounts.",
   },
   {
     id: "activity",
@@ -301,6 +303,11 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       spoiler_text: c("public_content", "that version's warning", "followers"),
       sensitive: c("public_content", "that version's flag", "followers"),
       created_at: c("public_content", "when that version was made (shown in the history)", "followers"),
+      media_attributes: c(
+        "public_content",
+        "that version's images in order, with their descriptions and focal points (the history shows them)",
+        "followers",
+      ),
     },
   },
   {
@@ -529,6 +536,61 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       account_id: c("activity", "whose pin", "public"),
       status_id: c("activity", "which post", "public"),
     },
+  },
+  {
+    table: "lists",
+    ordering: unordered("random id"),
+    about: "The account's lists of people it follows (their names are private).",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("none", "key (random, says nothing about time)", "account"),
+      account_id: c("social_graph", "whose list", "account"),
+      title: c("social_graph", "the list's name", "account"),
+      replies_policy: c("social_graph", "which replies the list shows", "account"),
+      exclusive: c("social_graph", "whether the members' posts are kept out of home", "account"),
+    },
+  },
+  {
+    table: "list_accounts",
+    ordering: unordered("random id"),
+    // Being on someone's list is not shown to the member: only one's own lists are one's data.
+    about: "Who is on which list.",
+    ownedBy: [],
+    columns: {
+      id: c("none", "key (random: no time, no order of adding)", "nobody"),
+      list_id: c("social_graph", "the list", "account"),
+      account_id: c("social_graph", "the account on it", "account"),
+    },
+  },
+  {
+    table: "tag_follows",
+    ordering: unordered("random id"),
+    about: "Hashtags the account follows (private).",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("none", "key (random: no time, no order of following)", "nobody"),
+      account_id: c("social_graph", "who follows the hashtag", "account"),
+      tag_id: c("social_graph", "which hashtag", "account"),
+    },
+  },
+  {
+    table: "featured_tags",
+    ordering: unordered("random id"),
+    about: "Hashtags featured on the account's profile.",
+    ownedBy: ["account_id"],
+    columns: {
+      id: c("none", "key (random)", "public"),
+      account_id: c("public_profile", "whose profile", "public"),
+      tag_id: c("public_profile", "which hashtag", "public"),
+    },
+  },
+  {
+    table: "endorsements",
+    ordering: unordered("random id"),
+    // Being endorsed is public on the endorser's profile; it is the endorser's choice and data.
+    about: "Accounts the account features (endorses) on its profile.",
+    ownedBy: ["account_id"],
+    columns: edge("social_graph", "endorsement", "public"),
   },
   {
     table: "markers",

@@ -55,6 +55,8 @@ export interface StatusEdit {
   sensitive: boolean;
   createdAt: string;
   account: Account;
+  /** That version's images with their descriptions then; undefined for versions kept before 018. */
+  media?: MediaAttachment[] | undefined;
 }
 
 /** Keyset paging, as Mastodon's max_id / since_id / min_id. */

@@ -626,7 +626,7 @@ describe("other accounts", () => {
     assert.equal((await site.anonymous.get("/api/v1/accounts/search?q=alt")).statusCode, 401);
   });
 
-  test("empty answers for features Publius lacks: featured tags, lists, identity proofs", async () => {
+  test("empty answers when there is nothing yet: featured tags, lists (both tested in tags/lists tests), identity proofs", async () => {
     const alice = await site.user("alice");
     for (const path of ["featured_tags", "lists", "identity_proofs"]) {
       const res = await alice.api.get(`/api/v1/accounts/${alice.account.id}/${path}`);

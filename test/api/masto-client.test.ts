@@ -753,6 +753,51 @@ describe("an app drives Publius through masto.js", { timeout: 120_000 }, () => {
     },
   );
 
+  step("lists and followed hashtags: bob's list of alice, its timeline, a followed #publius", async () => {
+    const bob = s.bob.client;
+    const list = await bob.v1.lists.create({ title: "Sources", exclusive: false });
+    assertId(list.id, "list.id");
+    assert.equal(list.title, "Sources");
+    assert.equal(list.exclusive, false);
+    assert.equal(list.repliesPolicy, "list");
+    await bob.v1.lists.$select(list.id).accounts.create({ accountIds: [s.alice.id] });
+    const members = await bob.v1.lists.$select(list.id).accounts.list();
+    assert.deepEqual(
+      members.map((a) => a.id),
+      [s.alice.id],
+    );
+    const timeline = await bob.v1.timelines.list.$select(list.id).list({ limit: 40 });
+    assert.ok(
+      timeline.some((p) => p.id === s.post.id),
+      "alice's post is on bob's list",
+    );
+    const holding = await bob.v1.accounts.$select(s.alice.id).lists.list();
+    assert.deepEqual(
+      holding.map((l) => l.id),
+      [list.id],
+    );
+    const renamed = await bob.v1.lists.$select(list.id).update({ title: "Good sources", exclusive: true });
+    assert.equal(renamed.title, "Good sources");
+    assert.equal(renamed.exclusive, true);
+    await rejectsWith(s.alice.client.v1.lists.$select(list.id).fetch(), 404, "alice fetching bob's list");
+    await bob.v1.lists.$select(list.id).accounts.remove({ accountIds: [s.alice.id] });
+    assert.deepEqual(await bob.v1.lists.$select(list.id).accounts.list(), []);
+    await bob.v1.lists.$select(list.id).remove();
+    await rejectsWith(bob.v1.lists.$select(list.id).fetch(), 404, "the deleted list");
+
+    const tag = await bob.v1.tags.$select("publius").follow();
+    assert.equal(tag.name, "publius");
+    assert.equal(tag.following, true);
+    const followed = await bob.v1.followedTags.list();
+    assert.deepEqual(
+      followed.map((t) => t.name),
+      ["publius"],
+    );
+    assert.equal((await bob.v1.tags.$select("Publius").fetch()).following, true);
+    assert.equal((await bob.v1.tags.$select("publius").unfollow()).following, false);
+    assert.deepEqual(await bob.v1.followedTags.list(), []);
+  });
+
   step("deletes the post: the answer has the text for redraft; 404 afterwards", async () => {
     const source = await s.alice.client.v1.statuses.$select(s.post.id).source.fetch();
     const deleted = await s.alice.client.v1.statuses.$select(s.post.id).remove();

@@ -388,6 +388,62 @@ describe("WebSocket", () => {
     await inbox.waitFor((m) => m.error === "Missing tag name parameter", "missing tag");
   });
 
+  test("a followed hashtag's public posts reach the follower's user stream; followers-only ones do not", async () => {
+    const alice = await site.user("alice");
+    const bob = await site.user("bob");
+    await alice.api.post("/api/v1/tags/leaks/follow");
+    const { inbox } = await wsClient(alice, "stream=user");
+    await channelActive(home(alice));
+    const hidden = await post(bob, { status: "Followers only #leaks", visibility: "private" });
+    const open = await post(bob, { status: "Public #Leaks" });
+    await inbox.waitFor(isUpdate(open.id, "user"), "the tagged post");
+    assert.deepEqual(inbox.about(hidden.id), []);
+  });
+
+  test("the list stream carries the list timeline to its owner; another's list is refused", async () => {
+    const alice = await site.user("alice");
+    const bob = await site.user("bob");
+    const carol = await site.user("carol");
+    await follow(alice, bob);
+    await follow(alice, carol);
+    const list = (await alice.api.post("/api/v1/lists", { title: "Bob" })).json();
+    await alice.api.post(`/api/v1/lists/${list.id}/accounts`, { account_ids: [bob.account.id] });
+
+    const { inbox, send } = await wsClient(alice);
+    send({ type: "subscribe", stream: "list", list: list.id });
+    await channelActive(`list:${alice.account.id}:${list.id}`);
+    const fromCarol = await post(carol, { status: "not on the list" });
+    const fromBob = await post(bob, { status: "on the list" });
+    const m = await inbox.waitFor(isUpdate(fromBob.id, "list"), "the list update");
+    assert.deepEqual(m.stream, ["list", list.id]);
+    assert.deepEqual(
+      inbox.about(fromCarol.id).filter((x) => x.stream[0] === "list"),
+      [],
+      "a non-member's post is not on the list stream",
+    );
+    const del = await bob.api.delete(`/api/v1/statuses/${fromBob.id}`);
+    assert.equal(del.statusCode, 200);
+    await inbox.waitFor((x) => x.event === "delete" && x.payload === fromBob.id && x.stream[0] === "list", "delete");
+
+    // Carol may not listen to alice's list, nor to one that does not exist; a token without
+    // read:lists may not listen to any.
+    const c = await wsClient(carol);
+    c.send({ type: "subscribe", stream: "list", list: list.id });
+    c.send({ type: "subscribe", stream: "list", list: "999999999999999999" });
+    c.send({ type: "subscribe", stream: "list" });
+    await c.inbox.waitFor((x) => x.error === "Missing list name parameter", "missing list");
+    const refused = c.inbox.items.filter((x) => x.error === "Not authorized to stream this list");
+    assert.equal(refused.length, 2);
+    assert.ok(
+      !(await site.ctx.services.streaming.hub.activeChannels()).some((n) => n.startsWith(`list:${carol.account.id}`)),
+    );
+    const statusesOnly = await userToken(site.ctx, alice.account.id, { scopes: "read:statuses" });
+    const narrow = await wsClient({ token: statusesOnly });
+    narrow.send({ type: "subscribe", stream: "list", list: list.id });
+    const e = await narrow.inbox.waitFor((x) => "error" in x, "the scope error");
+    assert.equal(e.status, 401);
+  });
+
   test("a connection holds at most 50 subscriptions and tags are bounded: over a cap the answer is an error frame", async () => {
     const alice = await site.user("alice");
     const { inbox, send } = await wsClient(alice);
@@ -557,6 +613,41 @@ describe("server-sent events", () => {
       headers: { authorization: `Bearer ${alice.token}` },
     });
     assert.equal(tagless.status, 400);
+  });
+});
+
+describe("server-sent list stream", () => {
+  test("GET /api/v1/streaming/list?list= streams the owner's list; another's list is a 401", async () => {
+    const alice = await site.user("alice");
+    const bob = await site.user("bob");
+    await follow(alice, bob);
+    const list = (await alice.api.post("/api/v1/lists", { title: "Bob" })).json();
+    await alice.api.post(`/api/v1/lists/${list.id}/accounts`, { account_ids: [bob.account.id] });
+    const controller = new AbortController();
+    clients.push({ close: () => controller.abort() });
+    const res = await fetch(`http://${origin}/api/v1/streaming/list?list=${list.id}`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+      signal: controller.signal,
+    });
+    assert.equal(res.status, 200);
+    await channelActive(`list:${alice.account.id}:${list.id}`);
+    const s = await post(bob, { status: "over SSE" });
+    const reader = res.body?.getReader();
+    let text = "";
+    while (!text.includes(s.id)) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) break;
+      text += new TextDecoder().decode(chunk.value);
+    }
+    assert.match(text, /event: update/);
+    assert.ok(text.includes(s.id));
+    controller.abort();
+
+    const other = await fetch(`http://${origin}/api/v1/streaming/list?list=${list.id}`, {
+      headers: { authorization: `Bearer ${bob.token}` },
+    });
+    assert.equal(other.status, 401);
+    assert.deepEqual(await other.json(), { error: "Not authorized to stream this list" });
   });
 });
 

@@ -44,6 +44,15 @@ test("the export of @ALT_USCIS: profile, posts with history, follows, likes, boo
   });
   await interactions.favourite(alt.viewer, alicePublic.id);
   await collections.bookmark(alt.viewer, aliceSecret.id);
+  const list = await ctx.services.lists.create(alt.viewer, { title: "Sources", exclusive: true });
+  await ctx.services.lists.addMembers(alt.viewer, list.id, [alice.account.id]);
+  await ctx.services.tags.follow(alt.viewer, "leaks");
+  await ctx.services.tags.feature(alt.viewer, "resist");
+  await ctx.services.endorsements.endorse(alt.viewer, alice.account.id);
+  // Bob's list of ALT_USCIS is Bob's: not in ALT_USCIS's archive.
+  const bobsList = await ctx.services.lists.create(bob.viewer, { title: "Bob's secret list" });
+  await relationships.follow(bob.viewer, alice.account.id);
+  await ctx.services.lists.addMembers(bob.viewer, bobsList.id, [alice.account.id]);
 
   // Bob's own things are not in ALT_USCIS's archive.
   await posting.create(bob.viewer, { text: "Bob's private thoughts", visibility: "private" });
@@ -82,9 +91,12 @@ test("the export of @ALT_USCIS: profile, posts with history, follows, likes, boo
       `${root}/README.txt`,
       `${root}/account.json`,
       `${root}/bookmarks.json`,
+      `${root}/endorsements.json`,
       `${root}/followers.json`,
       `${root}/following.json`,
+      `${root}/hashtags.json`,
       `${root}/likes.json`,
+      `${root}/lists.json`,
       `${root}/media/`,
       `${root}/statuses.json`,
       ...mediaNames,
@@ -158,6 +170,19 @@ test("the export of @ALT_USCIS: profile, posts with history, follows, likes, boo
   );
   assert.deepEqual(json("likes.json"), [{ status_id: alicePublic.id, author: "alice" }]);
   assert.deepEqual(json("bookmarks.json"), [{ status_id: aliceSecret.id, author: "alice" }]);
+  assert.deepEqual(json("lists.json"), [
+    {
+      title: "Sources",
+      replies_policy: "list",
+      exclusive: true,
+      accounts: [{ id: alice.account.id, handle: "alice" }],
+    },
+  ]);
+  assert.deepEqual(json("hashtags.json"), { followed: ["leaks"], featured: ["resist"] });
+  assert.deepEqual(
+    json("endorsements.json").map((a: { handle: string }) => a.handle),
+    ["alice"],
+  );
   assert.match(file("README.txt").toString("utf8"), /statuses\.json/);
 
   // Nothing of anyone else's private data, and none of Bob's files.

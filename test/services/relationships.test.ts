@@ -35,6 +35,7 @@ const none: Omit<Relationship, "id"> = {
   blockedBy: false,
   muting: false,
   note: "",
+  endorsed: false,
 };
 
 describe("following", () => {

@@ -48,6 +48,8 @@ interface ResolvedStream {
   label: string[];
   channels: string[];
   onlyMedia: boolean;
+  /** A list stream: subscribing first checks that the list is the viewer's. */
+  listId?: string;
 }
 
 type StreamError = { status: number; error: string };
@@ -103,15 +105,28 @@ export function resolveStream(name: string, params: StreamParams, auth: Authenti
       // Publius keeps no private messages, so there are never any to stream.
       if (viewerId === null) return { status: 401, error: "This stream requires an authenticated user" };
       return plain([]);
-    case "list":
+    case "list": {
       if (!params.list) return { status: 400, error: "Missing list name parameter" };
-      return { status: 401, error: "Not authorized to stream this list" };
+      if (viewerId === null) return { status: 401, error: "This stream requires an authenticated user" };
+      if (!hasScope(scopes, "read:lists"))
+        return { status: 401, error: "Access token does not have the required scopes" };
+      // Whether the list is the viewer's is asked of the database when subscribing (StreamSession).
+      return {
+        key: `list\n${params.list}`,
+        label: [name, params.list],
+        channels: [channelName.list(viewerId, params.list)],
+        onlyMedia: false,
+        listId: params.list,
+      };
+    }
     default:
       return { status: 400, error: "Unknown stream type" };
   }
 }
 
 type Output = (stream: string[], event: string, payload: string) => void;
+/** Whether the list exists and belongs to the account. */
+type ListCheck = (accountId: string, listId: string) => Promise<boolean>;
 type Render = (message: StreamMessage) => { event: string; payload: string };
 
 /** One connection's subscriptions. */
@@ -120,18 +135,28 @@ class StreamSession {
   readonly #auth: Authenticated;
   readonly #render: Render;
   readonly #output: Output;
+  readonly #ownsList: ListCheck;
   readonly #subscriptions = new Map<string, { channels: string[]; listener: StreamListener }>();
+  #closed = false;
 
-  constructor(hub: StreamHub, auth: Authenticated, render: Render, output: Output) {
+  constructor(hub: StreamHub, auth: Authenticated, render: Render, output: Output, ownsList: ListCheck) {
     this.#hub = hub;
     this.#auth = auth;
     this.#render = render;
     this.#output = output;
+    this.#ownsList = ownsList;
   }
 
-  subscribe(name: string, params: StreamParams): StreamError | undefined {
+  async subscribe(name: string, params: StreamParams): Promise<StreamError | undefined> {
     const stream = resolveStream(name, params, this.#auth);
     if ("error" in stream) return stream;
+    if (stream.listId !== undefined) {
+      const accountId = this.#auth.viewer?.accountId;
+      // Another's list and a missing one answer alike (as Mastodon's streaming server).
+      if (!accountId || !(await this.#ownsList(accountId, stream.listId).catch(() => false)))
+        return { status: 401, error: "Not authorized to stream this list" };
+      if (this.#closed) return undefined;
+    }
     if (this.#subscriptions.has(stream.key)) return undefined;
     if (this.#subscriptions.size >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
       return {
@@ -167,6 +192,7 @@ class StreamSession {
   }
 
   unsubscribeAll(): void {
+    this.#closed = true;
     for (const sub of this.#subscriptions.values()) {
       for (const channel of sub.channels) this.#hub.unsubscribe(channel, sub.listener);
     }
@@ -211,6 +237,7 @@ const SSE_STREAMS: Record<string, (p: { onlyMedia: boolean }) => string> = {
 
 export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
   const hub = ctx.services.streaming.hub;
+  const ownsList: ListCheck = async (accountId, listId) => (await ctx.services.lists.ownerOf(listId)) === accountId;
   /** The token each streaming request authenticated with, to check it again while it streams. */
   const tokens = new WeakMap<FastifyRequest, string>();
   /** How to end each open connection, for shutdown. */
@@ -319,11 +346,23 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
         }
         const uncount = countStream(auth);
         const render = renderFor(requestOrigin(ctx.config, request));
-        const session = new StreamSession(hub, auth, render, (stream, event, payload) => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ stream, event, payload }));
-        });
+        const session = new StreamSession(
+          hub,
+          auth,
+          render,
+          (stream, event, payload) => {
+            if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ stream, event, payload }));
+          },
+          ownsList,
+        );
         const report = (error: StreamError | undefined) => {
           if (error && socket.readyState === socket.OPEN) socket.send(JSON.stringify(error));
+        };
+        // Messages are handled in order: a subscribe that waits on the database is not overtaken
+        // by the unsubscribe sent after it.
+        let pending: Promise<void> = Promise.resolve();
+        const inOrder = (work: () => Promise<void> | void) => {
+          pending = pending.then(work).catch(() => {});
         };
 
         let alive = true;
@@ -364,12 +403,13 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
           const stream = firstString(m.stream);
           if (!stream) return;
           const params = { tag: firstString(m.tag), list: firstString(m.list) };
-          if (m.type === "subscribe") report(session.subscribe(stream, params));
-          else if (m.type === "unsubscribe") session.unsubscribe(stream, params);
+          if (m.type === "subscribe") inOrder(async () => report(await session.subscribe(stream, params)));
+          else if (m.type === "unsubscribe") inOrder(() => session.unsubscribe(stream, params));
         });
 
         const initial = paramsOf(request);
-        if (initial.stream) report(session.subscribe(initial.stream, initial));
+        const first = initial.stream;
+        if (first) inOrder(async () => report(await session.subscribe(first, initial)));
       },
     );
 
@@ -382,6 +422,9 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
         const name = streamFor(params);
         const checked = resolveStream(name, params, auth);
         if ("error" in checked) throw new PubliusError(checked.status, checked.error);
+        const listId = checked.listId;
+        if (listId !== undefined && !(await ownsList(auth.viewer?.accountId ?? "", listId)))
+          throw new PubliusError(401, "Not authorized to stream this list");
         if (tooManyStreams(auth)) throw new PubliusError(429, TOO_MANY_STREAMS);
         const uncount = countStream(auth);
 
@@ -402,10 +445,17 @@ export function streamingRoutes(api: FastifyInstance, ctx: AppContext): void {
         };
         write(":)\n");
         const render = renderFor(requestOrigin(ctx.config, request));
-        const session = new StreamSession(hub, auth, render, (_stream, event, payload) => {
-          write(`event: ${event}\ndata: ${payload}\n\n`);
-        });
-        session.subscribe(name, params);
+        const session = new StreamSession(
+          hub,
+          auth,
+          render,
+          (_stream, event, payload) => {
+            write(`event: ${event}\ndata: ${payload}\n\n`);
+          },
+          // Checked above, before the stream began.
+          async () => true,
+        );
+        await session.subscribe(name, params);
 
         const heartbeat = setInterval(() => write(":thump\n"), SSE_HEARTBEAT_MS);
         heartbeat.unref();

@@ -81,7 +81,7 @@ export function statusEditToApi(origin: string, e: StatusEdit, media: MediaAttac
     created_at: e.createdAt,
     account: accountToApi(origin, e.account),
     poll: null,
-    media_attachments: media.map((m) => mediaToApi(origin, m)),
+    media_attachments: (e.media ?? media).map((m) => mediaToApi(origin, m)),
     emojis: [] as unknown[],
   };
 }
@@ -105,7 +105,7 @@ export function relationshipToApi(r: Relationship) {
     requested: r.requested,
     requested_by: r.requestedBy,
     domain_blocking: false,
-    endorsed: false,
+    endorsed: r.endorsed,
     note: r.note,
   };
 }

@@ -2,6 +2,7 @@
 // first, counted over the posts the viewer may see (empty where no history was asked for, as in
 // search results); `id` is derived from the name (tagId).
 import { createHash } from "node:crypto";
+import type { FeaturedTag, Tag } from "../../domain/tag.ts";
 
 /**
  * Tag.id (Mastodon 4.3): a number derived from the lower-cased name, not the table's serial key,
@@ -23,7 +24,7 @@ export interface TagDay {
 export function tagToApi(
   origin: string,
   name: string,
-  options: { signedIn?: boolean; history?: readonly TagDay[] } = {},
+  options: { signedIn?: boolean; following?: boolean; featuring?: boolean; history?: readonly TagDay[] } = {},
 ) {
   return {
     id: tagId(name),
@@ -36,7 +37,27 @@ export function tagToApi(
       accounts: String(d.accounts),
     })),
     // Only for a token with a user, as Mastodon sends it.
-    ...(options.signedIn ? { following: false } : {}),
+    ...(options.signedIn || options.following !== undefined ? { following: options.following ?? false } : {}),
+    ...(options.featuring === undefined ? {} : { featuring: options.featuring }),
+  };
+}
+
+/** A Tag with what the viewer does with it; `id` is always tagId(name), whatever the table's key. */
+export function tagEntityToApi(origin: string, tag: Tag, history?: readonly TagDay[]) {
+  return tagToApi(origin, tag.name, {
+    ...(history ? { history } : {}),
+    ...(tag.following === undefined ? {} : { following: tag.following }),
+    ...(tag.featuring === undefined ? {} : { featuring: tag.featuring }),
+  });
+}
+
+export function featuredTagToApi(origin: string, f: FeaturedTag) {
+  return {
+    id: f.id,
+    name: f.name,
+    url: `${origin}/tags/${encodeURIComponent(f.name)}`,
+    statuses_count: f.statusesCount,
+    last_status_at: f.lastStatusDay,
   };
 }
 

@@ -12,7 +12,7 @@ import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 
-type Edge = "follows" | "follow_requests" | "blocks" | "mutes";
+type Edge = "follows" | "follow_requests" | "blocks" | "mutes" | "endorsements";
 
 /** As Mastodon's AccountNote. */
 export const MAX_NOTE = 2000;
@@ -63,6 +63,13 @@ export class RelationshipService {
       .executeTakeFirst();
     if (Number(r.numDeletedRows) === 0) return false;
     await this.#count(tx, from, to, -1);
+    // Lists and endorsements hold only followed accounts (as Mastodon): they go with the follow.
+    await tx
+      .deleteFrom("list_accounts")
+      .where("account_id", "=", to)
+      .where("list_id", "in", tx.selectFrom("lists").select("id").where("account_id", "=", from))
+      .execute();
+    await tx.deleteFrom("endorsements").where("account_id", "=", from).where("target_account_id", "=", to).execute();
     return true;
   }
 
@@ -273,16 +280,18 @@ export class RelationshipService {
               .execute();
       return new Set(rows.map((r) => r.other));
     };
-    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, notes] = await Promise.all([
-      out("follows", "out"),
-      out("follows", "in"),
-      out("follow_requests", "out"),
-      out("follow_requests", "in"),
-      out("blocks", "out"),
-      out("blocks", "in"),
-      out("mutes", "out"),
-      notesAbout(this.#deps.db, v, ids),
-    ]);
+    const [following, followedBy, requested, requestedBy, blocking, blockedBy, muting, endorsed, notes] =
+      await Promise.all([
+        out("follows", "out"),
+        out("follows", "in"),
+        out("follow_requests", "out"),
+        out("follow_requests", "in"),
+        out("blocks", "out"),
+        out("blocks", "in"),
+        out("mutes", "out"),
+        out("endorsements", "out"),
+        notesAbout(this.#deps.db, v, ids),
+      ]);
     return ids.map((id) => ({
       id,
       following: following.has(id),
@@ -293,6 +302,7 @@ export class RelationshipService {
       blockedBy: blockedBy.has(id),
       muting: muting.has(id),
       note: notes.get(id) ?? "",
+      endorsed: endorsed.has(id),
     }));
   }
 

@@ -384,7 +384,7 @@ export class MediaService {
   }
 }
 
-function checkDescription(value: string | null | undefined): string | null | undefined {
+export function checkDescription(value: string | null | undefined): string | null | undefined {
   if (value === undefined) return undefined;
   if (value === null || value.trim() === "") return null;
   if ([...value].length > MAX_DESCRIPTION) {
@@ -394,7 +394,7 @@ function checkDescription(value: string | null | undefined): string | null | und
   return value;
 }
 
-function checkFocus(value: string | undefined): { x: number; y: number } | undefined {
+export function checkFocus(value: string | undefined): { x: number; y: number } | undefined {
   if (value === undefined || value.trim() === "") return undefined;
   const focus = parseFocus(value);
   if (!focus) {

@@ -29,6 +29,9 @@ statuses.json   Your posts and reposts, oldest first. Each post has its visibili
                 first, the current one last. A repost names the post it repeats.
 following.json  The accounts you follow.
 followers.json  The accounts that follow you.
+lists.json      Your lists: their names, settings and the accounts on each.
+hashtags.json   The hashtags you follow and those you feature on your profile.
+endorsements.json  The accounts you feature (endorse) on your profile.
 likes.json      The posts you liked: their ids and authors.
 bookmarks.json  The posts you bookmarked: their ids and authors.
 media/          Your images as this server stores them: re-encoded when uploaded, so they carry
@@ -76,11 +79,14 @@ export class ExportService {
     if (!account) throw notFound("No such account.");
 
     const statuses = await db.selectFrom("statuses").selectAll().where("account_id", "=", me).orderBy("id").execute();
-    const edits = new Map<string, { text: string; spoiler_text: string; sensitive: boolean; created_at: string }[]>();
+    const edits = new Map<
+      string,
+      { text: string; spoiler_text: string; sensitive: boolean; created_at: string; media?: unknown }[]
+    >();
     for (const ids of slices(statuses.map((s) => s.id))) {
       const rows = await db
         .selectFrom("status_edits")
-        .select(["status_id", "text", "spoiler_text", "sensitive", "created_at"])
+        .select(["status_id", "text", "spoiler_text", "sensitive", "created_at", "media_attributes"])
         .where("status_id", "in", ids)
         .orderBy("id")
         .execute();
@@ -91,6 +97,8 @@ export class ExportService {
           spoiler_text: r.spoiler_text,
           sensitive: r.sensitive === 1,
           created_at: r.created_at,
+          // That version's images (ids as in media/), with the descriptions they had then.
+          ...(r.media_attributes ? { media: JSON.parse(r.media_attributes) } : {}),
         });
         edits.set(r.status_id, list);
       }
@@ -151,6 +159,50 @@ export class ExportService {
       .select(["s.id as status_id", "a.handle as author"])
       .where("b.account_id", "=", me)
       .orderBy("b.id")
+      .execute();
+
+    const lists = await db
+      .selectFrom("lists")
+      .select(["id", "title", "replies_policy", "exclusive"])
+      .where("account_id", "=", me)
+      .orderBy("title")
+      .execute();
+    const members = lists.length
+      ? await db
+          .selectFrom("list_accounts as la")
+          .innerJoin("accounts as a", "a.id", "la.account_id")
+          .select(["la.list_id", "a.id", "a.handle"])
+          .where(
+            "la.list_id",
+            "in",
+            lists.map((l) => l.id),
+          )
+          .orderBy("la.id")
+          .execute()
+      : [];
+    const tagNames = async (table: "tag_follows" | "featured_tags"): Promise<string[]> => {
+      const rows = await db.selectFrom(table).select("tag_id").where("account_id", "=", me).execute();
+      if (rows.length === 0) return [];
+      const tags = await db
+        .selectFrom("tags")
+        .select("name")
+        .where(
+          "id",
+          "in",
+          rows.map((r) => r.tag_id),
+        )
+        .orderBy("name")
+        .execute();
+      return tags.map((t) => t.name);
+    };
+    const followedTags = await tagNames("tag_follows");
+    const featuredTags = await tagNames("featured_tags");
+    const endorsed = await db
+      .selectFrom("endorsements as e")
+      .innerJoin("accounts as a", "a.id", "e.target_account_id")
+      .select(["a.id", "a.handle", "a.display_name"])
+      .where("e.account_id", "=", me)
+      .orderBy("e.id")
       .execute();
 
     const day = this.#deps.clock.now().toISOString().slice(0, 10);
@@ -215,6 +267,19 @@ export class ExportService {
       ["followers.json", json(followers)],
       ["likes.json", json(likes)],
       ["bookmarks.json", json(bookmarks)],
+      [
+        "lists.json",
+        json(
+          lists.map((l) => ({
+            title: l.title,
+            replies_policy: l.replies_policy,
+            exclusive: l.exclusive === 1,
+            accounts: members.filter((m) => m.list_id === l.id).map((m) => ({ id: m.id, handle: m.handle })),
+          })),
+        ),
+      ],
+      ["hashtags.json", json({ followed: followedTags, featured: featuredTags })],
+      ["endorsements.json", json(endorsed)],
     ];
 
     const files = new Set<string>();

@@ -149,6 +149,9 @@ export class HoldingsService {
         "in",
         db.selectFrom("push_subscriptions").select("id").where("account_id", "=", accountId),
       );
+    } else if (entry.table === "list_accounts") {
+      // The members of one's own lists (being on another's list is that person's data).
+      q = q.where("list_id", "in", db.selectFrom("lists").select("id").where("account_id", "=", accountId));
     } else if (entry.table === "oauth_apps") {
       q = q.where("id", "in", db.selectFrom("oauth_tokens").select("app_id").where("account_id", "=", accountId));
     } else if (entry.table === "legal_demands") {

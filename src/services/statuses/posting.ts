@@ -18,10 +18,11 @@ import { visibleTo } from "../../store/repos/visibility.ts";
 import { isUniqueViolation, type Queryable, type Tx } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { PubliusEvent } from "../events/bus.ts";
+import { checkDescription, checkFocus } from "../media/media.ts";
 import { type MediaPublication, withPublication } from "../media/publication.ts";
 import type { NotificationService } from "../notifications/notifications.ts";
 import { attachMedia, checkMediaIds, replaceMedia } from "./attachments.ts";
-import { hydrateStatuses } from "./hydrate.ts";
+import { hydrateStatuses, toMediaAttachment } from "./hydrate.ts";
 import { PostingLimits } from "./posting-limits.ts";
 import { removeStatus } from "./removal.ts";
 
@@ -69,6 +70,36 @@ export interface StatusChange {
   language?: string | undefined;
   /** The images the post keeps or gains; undefined leaves them as they are. */
   mediaIds?: readonly string[] | undefined;
+  /** New descriptions and focal points for the post's images (Mastodon's media_attributes[]). */
+  mediaAttributes?: readonly MediaAttributeChange[] | undefined;
+}
+
+export interface MediaAttributeChange {
+  id: string;
+  /** undefined: unchanged; null or blank: none. */
+  description?: string | null | undefined;
+  /** "x,y", each from -1.0 to 1.0. */
+  focus?: string | undefined;
+}
+
+/** One version's images as status_edits.media_attributes keeps them. */
+type MediaSnapshot = { id: string; description: string | null; focus_x: number; focus_y: number }[];
+
+async function mediaSnapshot(tx: Tx, statusId: string): Promise<string> {
+  const rows = await tx
+    .selectFrom("media_attachments")
+    .select(["id", "description", "focus_x", "focus_y"])
+    .where("status_id", "=", statusId)
+    .orderBy("position")
+    .orderBy("id")
+    .execute();
+  const snapshot: MediaSnapshot = rows.map((r) => ({
+    id: r.id,
+    description: r.description,
+    focus_x: Number(r.focus_x),
+    focus_y: Number(r.focus_y),
+  }));
+  return JSON.stringify(snapshot);
 }
 
 const IDEMPOTENCY_HOURS = 24;
@@ -286,6 +317,11 @@ export class PostingService {
     if (!current || current.reblog_of_id) throw notFound();
     if (current.account_id !== viewer.accountId) throw forbidden("You can only edit your own posts.");
     const mediaIds = change.mediaIds === undefined ? undefined : checkMediaIds(change.mediaIds);
+    const attributes = (change.mediaAttributes ?? []).map((a) => ({
+      id: a.id,
+      description: checkDescription(a.description),
+      focus: checkFocus(a.focus),
+    }));
     const attached = (
       await this.#deps.db.selectFrom("media_attachments").select("id").where("status_id", "=", statusId).execute()
     ).map((m) => m.id);
@@ -325,6 +361,7 @@ export class PostingService {
               spoiler_text: original.spoiler_text,
               sensitive: original.sensitive,
               created_at: original.created_at,
+              media_attributes: await mediaSnapshot(tx, statusId),
             })
             .execute();
         }
@@ -346,14 +383,42 @@ export class PostingService {
           })
           .where("id", "=", statusId)
           .execute();
-        await tx
-          .insertInto("status_edits")
-          .values({ status_id: statusId, text, content, spoiler_text: spoiler, sensitive, created_at: now })
-          .execute();
         await tx.deleteFrom("mentions").where("status_id", "=", statusId).execute();
         await unlinkTags(tx, statusId);
         await this.#link(tx, statusId, mentionIds, tagNames);
         if (mediaIds) await replaceMedia(tx, viewer.accountId, statusId, attached, mediaIds, publication);
+        // Alt text and focal points of the post's images (after the images are settled): an id
+        // that is not one of them is refused, so another's upload cannot be touched.
+        const inPost = new Set(mediaIds ?? attached);
+        for (const a of attributes) {
+          if (!inPost.has(a.id)) throw unprocessable("media_attributes names an image that is not in this post");
+          const set: { description?: string | null; focus_x?: number; focus_y?: number } = {};
+          if (a.description !== undefined) set.description = a.description;
+          if (a.focus) {
+            set.focus_x = a.focus.x;
+            set.focus_y = a.focus.y;
+          }
+          if (Object.keys(set).length === 0) continue;
+          await tx
+            .updateTable("media_attachments")
+            .set(set)
+            .where("id", "=", a.id)
+            .where("status_id", "=", statusId)
+            .where("account_id", "=", viewer.accountId)
+            .execute();
+        }
+        await tx
+          .insertInto("status_edits")
+          .values({
+            status_id: statusId,
+            text,
+            content,
+            spoiler_text: spoiler,
+            sensitive,
+            created_at: now,
+            media_attributes: await mediaSnapshot(tx, statusId),
+          })
+          .execute();
         for (const accountId of mentionIds) {
           if (before.has(accountId)) continue; // only people newly mentioned are told
           const e = await this.#notifications.add(tx, {
@@ -411,14 +476,40 @@ export class PostingService {
         },
       ];
     }
-    return edits.map((e) => ({
-      text: e.text,
-      content: e.content,
-      spoilerText: e.spoiler_text,
-      sensitive: e.sensitive === 1,
-      createdAt: e.created_at,
-      account,
-    }));
+    // Each version's images as they were: the files as they are now (an image since dropped from
+    // the post shows while it is kept), with that version's description and focal point.
+    const snapshots = edits.map((e) =>
+      e.media_attributes ? (JSON.parse(e.media_attributes) as MediaSnapshot) : undefined,
+    );
+    const mediaIds = [...new Set(snapshots.flatMap((snap) => (snap ?? []).map((m) => m.id)))];
+    const files = new Map(
+      (mediaIds.length
+        ? await this.#deps.db
+            .selectFrom("media_attachments")
+            .selectAll()
+            .where("id", "in", mediaIds)
+            .where("account_id", "=", row.account_id)
+            .execute()
+        : []
+      ).map((m) => [m.id, toMediaAttachment(m)]),
+    );
+    return edits.map((e, i) => {
+      const snap = snapshots[i];
+      return {
+        text: e.text,
+        content: e.content,
+        spoilerText: e.spoiler_text,
+        sensitive: e.sensitive === 1,
+        createdAt: e.created_at,
+        account,
+        media: snap
+          ?.map((m) => {
+            const file = files.get(m.id);
+            return file && { ...file, description: m.description, focusX: m.focus_x, focusY: m.focus_y };
+          })
+          .filter((m): m is NonNullable<typeof m> => m !== undefined),
+      };
+    });
   }
 
   /**

@@ -87,6 +87,13 @@ export class StreamingService {
       if (s) send(c.name, s);
     }
 
+    // A list stream carries what the list timeline would show its owner (a deleted list: nothing).
+    for (const c of active) {
+      if (c.kind !== "list") continue;
+      const [s] = await this.#timelines.list(viewer(c.accountId), c.listId, window).catch(() => []);
+      if (s) send(c.name, s);
+    }
+
     const locals = active.filter((c) => c.kind === "local");
     if (locals.length) {
       const [seen] = await this.#timelines.local(null, window);

@@ -61,20 +61,22 @@ export const ANONYMOUS = "anonymous";
 /**
  * Channel names. Each carries what one viewer may see: `home:<account>` (the home timeline),
  * `notifications:<account>`, `local:<viewer>` (public posts of this server) and
- * `hashtag:<viewer>:<tag>`; <viewer> is an account id or ANONYMOUS.
+ * `hashtag:<viewer>:<tag>` and `list:<owner>:<list id>`; <viewer> is an account id or ANONYMOUS.
  */
 export const channelName = {
   home: (accountId: string) => `home:${accountId}`,
   notifications: (accountId: string) => `notifications:${accountId}`,
   local: (viewerId: string | null) => `local:${viewerId ?? ANONYMOUS}`,
   hashtag: (viewerId: string | null, tag: string) => `hashtag:${viewerId ?? ANONYMOUS}:${tag}`,
+  list: (accountId: string, listId: string) => `list:${accountId}:${listId}`,
 };
 
 export type Channel =
   | { name: string; kind: "home"; accountId: string }
   | { name: string; kind: "notifications"; accountId: string }
   | { name: string; kind: "local"; viewerId: string | null }
-  | { name: string; kind: "hashtag"; viewerId: string | null; tag: string };
+  | { name: string; kind: "hashtag"; viewerId: string | null; tag: string }
+  | { name: string; kind: "list"; accountId: string; listId: string };
 
 export function parseChannel(name: string): Channel | undefined {
   const first = name.indexOf(":");
@@ -89,6 +91,11 @@ export function parseChannel(name: string): Channel | undefined {
     if (second < 0) return undefined;
     const viewer = rest.slice(0, second);
     return { name, kind, viewerId: viewer === ANONYMOUS ? null : viewer, tag: rest.slice(second + 1) };
+  }
+  if (kind === "list") {
+    const second = rest.indexOf(":");
+    if (second < 0) return undefined;
+    return { name, kind, accountId: rest.slice(0, second), listId: rest.slice(second + 1) };
   }
   return undefined;
 }

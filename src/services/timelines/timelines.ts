@@ -55,25 +55,91 @@ export class TimelineService {
 
   /**
    * Home: one's own posts and those of accounts one follows, with their reposts. Replies show when
-   * they answer oneself, one's own post or someone one follows (as Mastodon does).
+   * they answer oneself, one's own post or someone one follows (as Mastodon does). Members of one's
+   * exclusive lists are left out (their posts are read in the list); public posts carrying a hashtag
+   * one follows come in from anyone one may see, replies included, reposts not (as Mastodon).
    */
   async home(viewer: Viewer, page: Page = {}): Promise<Status[]> {
     const v = viewer.accountId;
-    const followed = this.#deps.db.selectFrom("follows").select("target_account_id").where("account_id", "=", v);
-    const q = statusSource(this.#deps.db)
+    const db = this.#deps.db;
+    const followed = db.selectFrom("follows").select("target_account_id").where("account_id", "=", v);
+    const exclusive = db
+      .selectFrom("list_accounts as xla")
+      .innerJoin("lists as xl", "xl.id", "xla.list_id")
+      .select("xla.account_id")
+      .where("xl.account_id", "=", v)
+      .where("xl.exclusive", "=", 1);
+    const followedTags = db.selectFrom("tag_follows").select("tag_id").where("account_id", "=", v);
+    const q = statusSource(db)
       .select(STATUS_COLUMNS)
-      .where((eb) => eb.or([eb("s.account_id", "=", v), eb("s.account_id", "in", followed)]))
       .where((eb) =>
         eb.or([
-          eb("s.in_reply_to_account_id", "is", null),
-          eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
-          eb("s.in_reply_to_account_id", "=", v),
-          eb("s.in_reply_to_account_id", "in", followed),
+          eb.and([
+            eb.or([
+              eb("s.account_id", "=", v),
+              eb.and([eb("s.account_id", "in", followed), eb("s.account_id", "not in", exclusive)]),
+            ]),
+            eb.or([
+              eb("s.in_reply_to_account_id", "is", null),
+              eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
+              eb("s.in_reply_to_account_id", "=", v),
+              eb("s.in_reply_to_account_id", "in", followed),
+            ]),
+          ]),
+          eb.and([
+            eb("s.visibility", "=", "public"),
+            eb("s.reblog_of_id", "is", null),
+            eb.exists(
+              eb
+                .selectFrom("status_tags as fst")
+                .select("fst.status_id")
+                .whereRef("fst.status_id", "=", "s.id")
+                .where("fst.tag_id", "in", followedTags),
+            ),
+          ]),
         ]),
       )
       .where(visibleTo(v))
       .where(notMuted(v))
       // Someone's repost of one's own post is not news to oneself.
+      .where((eb) => eb.or([eb("s.reblog_of_id", "is", null), eb("r.account_id", "!=", v)]));
+    return this.#runWindowed(q, page, v);
+  }
+
+  /**
+   * A list's timeline (the owner's only; 404 for anyone else): posts and reposts by its members as
+   * the owner may see them. Replies follow the list's policy: `followed` shows replies to anyone the
+   * owner follows, `list` replies to members, `none` none; replies to the owner and a member's
+   * answers to themselves always show (as Mastodon).
+   */
+  async list(viewer: Viewer, listId: string, page: Page = {}): Promise<Status[]> {
+    const v = viewer.accountId;
+    const db = this.#deps.db;
+    if (!/^\d{1,20}$/.test(listId)) throw notFound();
+    const list = await db
+      .selectFrom("lists")
+      .select(["id", "replies_policy"])
+      .where("id", "=", listId)
+      .where("account_id", "=", v)
+      .executeTakeFirst();
+    if (!list) throw notFound();
+    const members = db.selectFrom("list_accounts").select("account_id").where("list_id", "=", list.id);
+    const followed = db.selectFrom("follows").select("target_account_id").where("account_id", "=", v);
+    const q = statusSource(db)
+      .select(STATUS_COLUMNS)
+      .where("s.account_id", "in", members)
+      .where((eb) => {
+        const shown = [
+          eb("s.in_reply_to_account_id", "is", null),
+          eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
+          eb("s.in_reply_to_account_id", "=", v),
+        ];
+        if (list.replies_policy === "followed") shown.push(eb("s.in_reply_to_account_id", "in", followed));
+        if (list.replies_policy === "list") shown.push(eb("s.in_reply_to_account_id", "in", members));
+        return eb.or(shown);
+      })
+      .where(visibleTo(v))
+      .where(notMuted(v))
       .where((eb) => eb.or([eb("s.reblog_of_id", "is", null), eb("r.account_id", "!=", v)]));
     return this.#runWindowed(q, page, v);
   }

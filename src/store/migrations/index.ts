@@ -12,6 +12,7 @@ import { migration012 } from "./012-foreign-key-indexes.ts";
 import { migration013 } from "./013-app-expiry.ts";
 import { migration014 } from "./014-unordered-rows.ts";
 import { migration017 } from "./017-reports-notes-directory.ts";
+import { migration018 } from "./018-lists-tags-endorsements.ts";
 import { migration019 } from "./019-web-push.ts";
 import { migration020 } from "./020-alt-text-setting.ts";
 import type { Migration } from "./migration.ts";
@@ -32,4 +33,5 @@ export const migrations: readonly Migration[] = [
   migration017,
   migration019,
   migration020,
+  migration018,
 ];

@@ -78,23 +78,28 @@ export async function visibleTagHistory(
  * Links a post to its hashtags, making the tags that do not exist yet. Tag ids are random (no order
  * of first use, see domain/ids.ts); a clash with another tag's id is retried with a new one.
  */
+/** The tag's row, made (with a random key) when no row has the name yet. */
+export async function ensureTag(tx: Queryable, name: string): Promise<{ id: number; name: string }> {
+  let tag = await tx.selectFrom("tags").select(["id", "name"]).where("name", "=", name).executeTakeFirst();
+  for (let attempt = 0; !tag && attempt < 8; attempt++) {
+    await tx
+      .insertInto("tags")
+      .values({ id: randomSerial(), name })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    tag = await tx.selectFrom("tags").select(["id", "name"]).where("name", "=", name).executeTakeFirst();
+  }
+  if (!tag) throw new Error("could not make a tag id");
+  return { id: Number(tag.id), name: tag.name };
+}
+
 export async function linkTags(tx: Queryable, statusId: string, names: readonly string[]): Promise<void> {
   for (const name of new Set(names)) {
-    let tag = await tx.selectFrom("tags").select("id").where("name", "=", name).executeTakeFirst();
-    for (let attempt = 0; !tag && attempt < 8; attempt++) {
-      await tx
-        .insertInto("tags")
-        .values({ id: randomSerial(), name })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      tag = await tx.selectFrom("tags").select("id").where("name", "=", name).executeTakeFirst();
-    }
-    if (!tag) throw new Error("could not make a tag id");
+    const tag = await ensureTag(tx, name);
     await tx.insertInto("status_tags").values({ status_id: statusId, tag_id: tag.id }).execute();
   }
 }
 
-/** Unlinks a post from its hashtags (an edit); tags left unused go with it (trigger). */
 export async function unlinkTags(tx: Queryable, statusId: string): Promise<void> {
   await tx.deleteFrom("status_tags").where("status_id", "=", statusId).execute();
 }

@@ -1,7 +1,15 @@
 // The database type: the union of every table's type.
 import type { AccountsTable, InvitesTable, SessionsTable, StaffRolesTable } from "./accounts.ts";
 import type { WarrantCanariesTable } from "./canary.ts";
-import type { AccountEdgeTable, AccountNotesTable, FavouritesTable } from "./graph.ts";
+import type {
+  AccountEdgeTable,
+  AccountNotesTable,
+  FavouritesTable,
+  FeaturedTagsTable,
+  ListAccountsTable,
+  ListsTable,
+  TagFollowsTable,
+} from "./graph.ts";
 import type {
   LegalAuditHeadsTable,
   LegalAuditLogTable,
@@ -79,4 +87,9 @@ export interface Database {
   warrant_canaries: WarrantCanariesTable;
   push_subscriptions: PushSubscriptionsTable;
   push_deliveries: PushDeliveriesTable;
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
+  tag_follows: TagFollowsTable;
+  featured_tags: FeaturedTagsTable;
+  endorsements: AccountEdgeTable;
 }

@@ -32,6 +32,8 @@ export interface StatusEditsTable {
   spoiler_text: string;
   sensitive: number;
   created_at: string;
+  /** JSON: that version's images, [{id, description, focus_x, focus_y}] in order; null before 018. */
+  media_attributes: string | null;
 }
 
 export interface MentionsTable {

@@ -307,15 +307,6 @@ export function accountRoutes(api: FastifyInstance, ctx: AppContext): void {
   }
 
   // Features Publius does not have: their empty answers.
-  api.get<{ Params: { id: string } }>("/api/v1/accounts/:id/featured_tags", async (request) => {
-    await visible(request.params.id);
-    return [];
-  });
-  api.get<{ Params: { id: string } }>("/api/v1/accounts/:id/lists", async (request) => {
-    requireUser(request, "read:lists");
-    await visible(request.params.id);
-    return [];
-  });
   api.get<{ Params: { id: string } }>("/api/v1/accounts/:id/identity_proofs", async (request) => {
     await visible(request.params.id);
     return [];

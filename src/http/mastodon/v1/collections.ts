@@ -3,12 +3,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../../context.ts";
 import type { Viewer } from "../../../domain/account.ts";
-import { notFound, unprocessable } from "../../../domain/errors.ts";
+import { unprocessable } from "../../../domain/errors.ts";
 import type { Page } from "../../../domain/status.ts";
 import { accountToApi } from "../../../present/mastodon/account.ts";
 import { markersToApi } from "../../../present/mastodon/marker.ts";
 import { relationshipToApi, statusToApi } from "../../../present/mastodon/status.ts";
-import { tagToApi } from "../../../present/mastodon/tag.ts";
 import type { AccountPage } from "../../../services/graph/relationships.ts";
 import { MARKER_TIMELINES, type MarkerTimeline } from "../../../services/markers/markers.ts";
 import type { StatusPage } from "../../../services/statuses/collections.ts";
@@ -101,16 +100,7 @@ export function collectionRoutes(api: FastifyInstance, ctx: AppContext): void {
     return markersToApi(await markers.save(viewer, positions));
   });
 
-  // Lists are not available yet: one has none, and every list id names nothing.
-  api.get("/api/v1/lists", async (request) => {
-    requireUser(request, "read:lists");
-    return [];
-  });
   // Apps ask for these at start-up; Publius has none of them, so the answer is an empty list.
-  api.get("/api/v1/followed_tags", async (request) => {
-    requireUser(request, "read:follows");
-    return [];
-  });
   // There are no direct messages on Publius, so there are no conversations.
   api.get("/api/v1/conversations", async (request) => {
     requireUser(request, "read:statuses");
@@ -123,18 +113,5 @@ export function collectionRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.get("/api/v1/suggestions", async (request) => {
     requireUser(request, "read");
     return [];
-  });
-  api.get<{ Params: { name: string } }>("/api/v1/tags/:name", async (request) => {
-    // As Mastodon: 404 only for what cannot be a hashtag; any other name answers, with the uses
-    // of the last week counted over the posts the viewer may see. So the answer is the same for a
-    // tag nobody used and for one only followers-only or deleted posts carried.
-    const viewer = request.api?.viewer ?? null;
-    const tag = await ctx.services.search.hashtag(viewer, request.params.name);
-    if (!tag) throw notFound();
-    return tagToApi(ctx.config.publicUrl, tag.name, { signedIn: viewer !== null, history: tag.history });
-  });
-  api.get("/api/v1/lists/:id", async (request) => {
-    requireUser(request, "read:lists");
-    throw notFound();
   });
 }

@@ -7,7 +7,8 @@ import { accountToApi } from "../../../present/mastodon/account.ts";
 import { contextToApi } from "../../../present/mastodon/context.ts";
 import { scheduledStatusToApi } from "../../../present/mastodon/scheduled.ts";
 import { statusEditToApi, statusSourceToApi, statusToApi } from "../../../present/mastodon/status.ts";
-import { bool, type Params, pageParams, paramsOf, str, strings } from "../params.ts";
+import type { MediaAttributeChange } from "../../../services/statuses/posting.ts";
+import { bool, type Params, type ParamValue, pageParams, paramsOf, str, strings } from "../params.ts";
 import { optionalUser, requireToken, requireUser, setLinkHeader } from "../plugin.ts";
 import { scheduledMedia } from "./scheduled.ts";
 
@@ -39,6 +40,46 @@ async function ownOnly<T>(work: Promise<T>): Promise<T> {
 function idempotencyKey(request: FastifyRequest): string | undefined {
   const h = request.headers["idempotency-key"];
   return typeof h === "string" && h.trim() !== "" ? h : undefined;
+}
+
+/**
+ * media_attributes[]: [{id, description, focus}] as JSON, or as form fields
+ * `media_attributes[][id]=…&media_attributes[][description]=…` (which arrive as parallel objects).
+ */
+function mediaAttributes(p: Params): MediaAttributeChange[] | undefined {
+  let raw = p.media_attributes;
+  if (raw === undefined) raw = formMediaAttributes(p);
+  if (raw === undefined || raw === null) return undefined;
+  const list = Array.isArray(raw) ? raw : typeof raw === "object" && !("kind" in raw) ? Object.values(raw) : [raw];
+  if (list.length > 4) throw unprocessable("media_attributes: at most 4 images");
+  return list.map((item) => {
+    if (!item || typeof item !== "object" || Array.isArray(item) || "kind" in item) {
+      throw unprocessable("media_attributes must be a list of objects with an id");
+    }
+    const entry = item as Params;
+    const id = str(entry, "id", { max: 30 });
+    if (!id) throw unprocessable("media_attributes: each entry needs an id");
+    const description = entry.description === null ? null : str(entry, "description", { max: 10_000 });
+    return { id, description, focus: str(entry, "focus", { max: 50 }) };
+  });
+}
+
+/** Form fields media_attributes[][id] / media_attributes[0][id] … gathered into a list of objects. */
+function formMediaAttributes(p: Params): ParamValue | undefined {
+  const entries = new Map<string, Record<string, ParamValue>>();
+  for (const [key, value] of Object.entries(p)) {
+    const m = /^media_attributes\[(\d*)\]\[(id|description|focus)\]$/.exec(key);
+    if (!m || value === undefined) continue;
+    const values = m[1] === "" && Array.isArray(value) ? value : [value];
+    values.forEach((v, i) => {
+      const slot = m[1] === "" ? String(i) : (m[1] as string);
+      const entry = entries.get(slot) ?? {};
+      entry[m[2] as string] = v;
+      entries.set(slot, entry);
+    });
+  }
+  if (entries.size === 0) return undefined;
+  return [...entries.entries()].sort((a, b) => Number(a[0]) - Number(b[0])).map(([, e]) => e);
 }
 
 export function statusRoutes(api: FastifyInstance, ctx: AppContext): void {
@@ -121,12 +162,14 @@ export function statusRoutes(api: FastifyInstance, ctx: AppContext): void {
         sensitive: bool(p, "sensitive"),
         language: str(p, "language") || undefined,
         mediaIds: strings(p, "media_ids"),
+        mediaAttributes: mediaAttributes(p),
       }),
     );
     return statusToApi(origin, status);
   });
 
-  // Every version, oldest first. Publius keeps no per-version image list: each shows today's images.
+  // Every version, oldest first, each with its images and their descriptions as they were then
+  // (versions kept before media edits existed show today's images).
   api.get<ById>("/api/v1/statuses/:id/history", async (request) => {
     const viewer = optionalUser(request, "read:statuses");
     const edits = await posting.history(viewer, request.params.id);

@@ -2,7 +2,6 @@
 // Link headers for the next (older) and previous (newer) page.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../../context.ts";
-import { notFound } from "../../../domain/errors.ts";
 import type { Status } from "../../../domain/status.ts";
 import { statusToApi } from "../../../present/mastodon/status.ts";
 import { bool, pageParams, paramsOf, strings } from "../params.ts";
@@ -52,9 +51,10 @@ export function timelineRoutes(api: FastifyInstance, ctx: AppContext): void {
     return send(request, reply, statuses);
   });
 
-  // Lists are not available yet: every list is one that does not exist.
-  api.get("/api/v1/timelines/list/:id", async (request) => {
-    requireUser(request, "read:lists");
-    throw notFound();
+  // One's own lists only: another's list, like a missing one, is a 404.
+  api.get<{ Params: { id: string } }>("/api/v1/timelines/list/:id", async (request, reply) => {
+    const viewer = requireUser(request, "read:lists");
+    const page = pageParams(paramsOf(request), STATUS_PAGE);
+    return send(request, reply, await timelines.list(viewer, request.params.id, page));
   });
 }
