@@ -31,7 +31,7 @@ export const migrations: readonly Migration[] = [
   migration013,
   migration014,
   migration017,
+  migration018,
   migration019,
   migration020,
-  migration018,
 ];
