@@ -109,7 +109,11 @@ test("migration 014 re-keys existing rows and keeps every link", async () => {
       })
       .execute();
 
-    assert.deepEqual(await migrate(store), ["014-unordered-rows"]);
+    // 014 and every later migration run now, over the rows made before 014.
+    assert.deepEqual(
+      await migrate(store),
+      migrations.filter((m) => m.name >= "014").map((m) => m.name),
+    );
 
     const notes = await db.selectFrom("notifications").select(["id", "created_at"]).orderBy("id").execute();
     assert.equal(notes.length, 3);
