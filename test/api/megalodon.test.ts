@@ -1,9 +1,10 @@
 // The running server driven through megalodon (npm, v10: the library Whalebird is built on), a
 // second real client library beside masto.js: an everyday flow against a real listening server,
-// started exactly as `publius serve` runs it. Register an app, sign two people up, OAuth through the
+// started exactly as `publius serve` runs it. detector() (NodeInfo), register an app, sign two people up, OAuth through the
 // consent page as the person's browser, post, upload an image, reply, favourite, reblog, bookmark,
 // page through timelines by their Link headers, notifications (v1, and v2 through megalodon's own
-// HTTP client, since megalodon has no grouped-notification call), search, follow, a Web Push
+// HTTP client, since megalodon has no grouped-notification call), search, follow, a list and its
+// timeline, a private note, a report, a Web Push
 // subscription that a receiver of our own decrypts, and the streaming socket.
 //
 // The steps share one server and run in order: each builds on what the ones before it did.
@@ -12,7 +13,7 @@ import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import generator, { type Entity, type Mastodon, type MegalodonInterface } from "megalodon";
+import generator, { detector, type Entity, type Mastodon, type MegalodonInterface } from "megalodon";
 import sharp from "sharp";
 import { approveInBrowser, Browser } from "../helpers/oauth-browser.ts";
 import {
@@ -74,6 +75,10 @@ describe("an app drives Publius through megalodon", { timeout: 120_000 }, () => 
   after(async () => {
     await server?.close();
     await receiver?.close();
+  });
+
+  test("detector() finds a Mastodon-compatible server (NodeInfo), as Whalebird's first call does", async () => {
+    assert.equal(await detector(origin), "mastodon");
   });
 
   test("registers an app (registerApp) and gets the authorization URL", async () => {
@@ -223,6 +228,40 @@ describe("an app drives Publius through megalodon", { timeout: 120_000 }, () => 
       tag.data.map((t) => t.id),
       [s.post.id],
     );
+  });
+
+  test("a list (createList, addAccountsToList) and its timeline (getListTimeline)", async () => {
+    const list = await s.alice.client.createList("Sources");
+    assert.equal(list.data.title, "Sources");
+    await s.alice.client.addAccountsToList(list.data.id, [s.bob.id]);
+    const members = await s.alice.client.getAccountsInList(list.data.id);
+    assert.deepEqual(
+      members.data.map((a) => a.id),
+      [s.bob.id],
+    );
+    const timeline = await s.alice.client.getListTimeline(list.data.id, { limit: 40 });
+    assert.ok(timeline.data.length >= 5, `the list timeline had ${timeline.data.length} posts`);
+    assert.ok(timeline.data.every((st) => st.account.id === s.bob.id || st.reblog?.account.id === s.bob.id));
+    // Someone else's list is not found.
+    await assert.rejects(s.bob.client.getListTimeline(list.data.id));
+  });
+
+  test("a private note (setAccountNote) is in the writer's relationship only", async () => {
+    const rel = await s.alice.client.setAccountNote(s.bob.id, "met at the rally");
+    assert.equal(rel.data.note, "met at the rally");
+    const [seen] = (await s.bob.client.getRelationships([s.alice.id])).data;
+    assert.equal(seen?.note, "", "bob never sees alice's note about him");
+  });
+
+  test("reports a post (report) into the moderation queue", async () => {
+    const report = await s.alice.client.report(s.bob.id, {
+      status_ids: [s.post.id],
+      comment: "spam from a megalodon client",
+      category: "spam",
+    });
+    assert.equal(typeof report.data.id, "string");
+    assert.equal(report.data.category, "spam");
+    assert.equal(report.data.action_taken, false);
   });
 
   test("notifications: v1 (getNotifications) and v2 grouped (megalodon's HTTP client)", async () => {
