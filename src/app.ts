@@ -133,7 +133,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     }
     const refill = request.routeOptions?.config?.refill;
     if (error instanceof FormExpiredError && refill && request.auth) return refill(request, reply, message);
-    return sendErrorPage(ctx, request, reply, status, message);
+    // The API's wording (Mastodon's) is not a sentence for a person.
+    const said =
+      message === "Record not found"
+        ? "There is nothing here: it may have been deleted, or it is not visible to you."
+        : message;
+    return sendErrorPage(ctx, request, reply, status, said);
   });
 
   const css = readFileSync(new URL("../public/publius.css", import.meta.url));

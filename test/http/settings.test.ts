@@ -243,7 +243,7 @@ describe("account deletion", () => {
     const erin = await site.member("erin");
     await erin.client.publish("still here");
     const page = await erin.client.get("/settings/delete");
-    assert.match(pageText(page), /Delete @erin .*your 1 posts/);
+    assert.match(pageText(page), /Delete @erin .*your 1 post,/);
     const before = await snapshot(site.ctx);
     const res = await erin.client.post("/settings/delete", { password: "wrong password!" });
     assert.match(pageText(res, 422), /The password is not right\./);

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
+import { basename } from "node:path";
 import { describe, test } from "node:test";
 import { rowCount } from "../helpers/db.ts";
 import { filesUnder, markedJpeg, markedPng, markersIn } from "../helpers/images.ts";
@@ -159,8 +160,17 @@ describe("images from the web compose form", () => {
     ]);
     assertRedirect(res, "/scheduled?notice=queued");
     assert.equal(await rowCount(site.ctx, "media_pending"), 1);
+    // (The folder may be shared with other tests of the file: only this upload's names matter.)
     const folder = site.ctx.services.media.folder.path;
-    assert.deepEqual(existsSync(folder) ? filesUnder(folder) : [], [], "no file (and no file time) before publication");
+    const present = new Set((existsSync(folder) ? filesUnder(folder) : []).map((f) => basename(f.path)));
+    const rows = await site.ctx.store.db
+      .selectFrom("media_attachments")
+      .select(["file_name", "preview_file_name"])
+      .execute();
+    assert.equal(rows.length, 1);
+    for (const name of [rows[0]?.file_name, rows[0]?.preview_file_name]) {
+      assert.ok(name && !present.has(name), `${name}: no file (and no file time) before publication`);
+    }
   });
 });
 
@@ -317,6 +327,31 @@ describe("bookmarks, the way back, and paging", () => {
       assert.match(body, /report me/);
       assert.doesNotMatch(body, /\/(favourite|reblog|bookmark)"/, `${url}: no Like / Repost / Bookmark forms`);
     }
+  });
+
+  test("small wording: a missing post is said in words, and one post is 'your 1 post'", async () => {
+    const alice = await site.member("alice");
+    await alice.client.publish("only one");
+    const missing = pageText(await alice.client.get("/@alice/123456789012345678"), 404);
+    assert.match(missing, /There is nothing here: it may have been deleted, or it is not visible to you\./);
+    assert.doesNotMatch(missing, /Record not found/);
+    assert.match(pageText(await alice.client.get("/settings/delete")), /your 1 post,/);
+  });
+
+  test("a repost of a post already on the page is shown once; a notification's post has its own id", async () => {
+    const alice = await site.member("alice");
+    const bob = await site.member("bob");
+    await bob.client.post(`/accounts/${alice.account.id}/follow`);
+    const id = await alice.client.publish("say it twice");
+    await bob.client.post(`/statuses/${id}/reblog`);
+    await bob.client.post(`/statuses/${id}/favourite`);
+    const home = (await bob.client.get("/home")).body;
+    assert.equal(textOf(home).match(/say it twice/g)?.length, 1);
+    const notes = (await alice.client.get("/notifications")).body;
+    const ids = tags(notes)
+      .map((t) => t.attrs.id)
+      .filter((x): x is string => Boolean(x));
+    assert.equal(new Set(ids).size, ids.length, "no id twice on /notifications");
   });
 
   test("user text carries dir=auto and the post's language", async () => {

@@ -138,7 +138,7 @@ export function deleteSettings(pc: PageContext, p: SettingsFrame & { account: Ac
   ${csrfField(pc)}
   ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
   <h2>Delete @${p.account.handle}</h2>
-  <p>This deletes your profile, your ${p.account.statusesCount} posts, your likes, follows and sessions from this server's database at once. It cannot be undone. Backups made before today expire on the operator's schedule.</p>
+  <p>This deletes your profile, ${p.account.statusesCount === 1 ? "your 1 post" : `your ${p.account.statusesCount} posts`}, your likes, follows and sessions from this server's database at once. It cannot be undone. Backups made before today expire on the operator's schedule.</p>
   <label for="password">Your password</label>
   <input id="password" name="password" type="password" required autocomplete="current-password"${describedBy(p.fields, "password")}>
   ${fieldError(p.fields, "password")}
