@@ -36,10 +36,13 @@ test("open sign-up with proof of work: solved by the script with JavaScript on, 
     await a.getByLabel("Password again").fill(PASSWORD);
     await a.getByText("Check done: you can sign up now.").waitFor({ timeout: 30_000 });
     assert.match(await a.locator('input[name="pow_counter"]').inputValue(), /^\d+$/);
+    // The sign-up page runs the proof-of-work script and nothing else (signed-in pages add the
+    // in-place actions script, public/publius.js).
+    assert.deepEqual(scripts, ["/static/pow.js"]);
     await a.getByRole("button", { name: "Sign up" }).click();
     await a.waitForURL("**/home");
     await a.getByRole("heading", { level: 1, name: "Home" }).waitFor();
-    assert.deepEqual(scripts, ["/static/pow.js"]);
+    assert.deepEqual(scripts, ["/static/pow.js", "/static/publius.js"]);
     assert.deepEqual(alice.consoleErrors, [], "no CSP violation or script error");
     assert.deepEqual(alice.foreignRequests, []);
 

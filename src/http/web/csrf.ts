@@ -4,9 +4,9 @@
 // 1. A state-changing request (anything but GET/HEAD/OPTIONS) whose browser says it comes from
 //    another site (`Sec-Fetch-Site: cross-site`) or from a sibling of this one (`same-site`: another
 //    port or subdomain of the host) is refused before its body is read. `same-origin`, `none` (typed
-//    or bookmarked) and an absent header (older browsers, scripts) go on to the token check. The
-//    `Origin` header is no help here: under `Referrer-Policy: no-referrer` the server's own forms
-//    send `Origin: null`.
+//    or bookmarked) and an absent header (older browsers, scripts) go on to the token check. An
+//    `Origin` that is another site's is refused too; `Origin: null` is not, because under
+//    `Referrer-Policy: no-referrer` the server's own forms send exactly that.
 // 2. Every form carries a token that only this server can compute, bound to who the visitor is: for
 //    a request carrying a session cookie, an HMAC of that session's token; for an anonymous visitor
 //    (sign-in, sign-up), an HMAC of a pre-session cookie that the server made and signed. A page next
@@ -104,18 +104,30 @@ function equal(a: string, b: string): boolean {
   return a.length === b.length && a.length > 0 && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 }
 
-/** Refuses a state-changing web request that the browser says came from another site. */
-export function refuseCrossSite(request: FastifyRequest): void {
+/**
+ * Refuses a state-changing web request that the browser says came from another site: by
+ * Sec-Fetch-Site, or by an Origin that is neither this site's (public or onion address) nor "null"
+ * (what our own no-referrer pages make the browser send). A browser that sends neither header goes
+ * on to the token check.
+ */
+export function refuseCrossSite(request: FastifyRequest, ownOrigins: ReadonlySet<string>): void {
   if (SAFE_METHODS.has(request.method) || isApiPath(request.url)) return;
   const site = request.headers["sec-fetch-site"];
   if (site === "cross-site" || site === "same-site") throw new PubliusError(403, FORGED_MESSAGE);
+  const origin = request.headers.origin;
+  if (typeof origin === "string" && origin !== "null" && !ownOrigins.has(origin)) {
+    throw new PubliusError(403, FORGED_MESSAGE);
+  }
 }
 
 /** Installs the Sec-Fetch-Site check (before any body is read) and decorates the app with the tokens. */
 export function installCsrfRule(app: FastifyInstance, config: Config, key: () => Buffer): FormTokens {
   const tokens = new FormTokens(key, csrfCookieName(config));
   app.decorate("formTokens", tokens);
-  app.addHook("onRequest", async (request) => refuseCrossSite(request));
+  const ownOrigins = new Set(
+    [config.publicUrl, ...(config.onionUrl ? [config.onionUrl] : [])].map((u) => new URL(u).origin),
+  );
+  app.addHook("onRequest", async (request) => refuseCrossSite(request, ownOrigins));
   return tokens;
 }
 

@@ -72,7 +72,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
 <title>${title} · ${pc.instanceName}</title>
 <link rel="stylesheet" href="/static/publius.css">
 <link rel="icon" href="data:,">
-<script src="/static/publius.js" defer></script>
+${me ? html`<script src="/static/publius.js" defer></script>` : ""}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
