@@ -158,12 +158,14 @@ async function staffCommand(config: Config, args: string[], out: (s: string) => 
     let password: string | undefined;
     if (!(await ctx.services.accounts.byHandle(handle))) {
       password = randomToken(18);
-      await ctx.services.accounts.register({ handle, password }, { mode: "open" });
+      await ctx.services.accounts.register({ handle, password }, { mode: "open", oneTimePassword: true });
     }
     const granted = await ctx.services.staff.grant(null, handle, roles);
     out(`@${handle} now holds: ${granted.join(", ")}\n`);
     if (password)
-      out(`New account @${handle} — one-time password (shown once; change it after signing in):\n${password}\n`);
+      out(
+        `New account @${handle} — one-time password (shown once; the first sign-in asks for a new one):\n${password}\n`,
+      );
     return 0;
   });
 }

@@ -78,7 +78,7 @@ export function passwordSettings(pc: PageContext, p: SettingsFrame): SafeHtml {
 <form method="post" action="/settings/password" class="panel">
   ${csrfField(pc)}
   ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
-  <label for="current">Current password</label>
+  ${pc.mustChangePassword ? html`<label for="current">One-time password <span class="hint">(the one <code>publius staff create</code> printed)</span></label>` : html`<label for="current">Current password</label>`}
   <input id="current" name="current" type="password" required autocomplete="current-password"${describedBy(f, "current")}>
   ${fieldError(f, "current")}
   <label for="password">New password</label>
