@@ -121,11 +121,21 @@ async function seed(
   await card.getByRole("button", { name: "Remove bookmark" }).waitFor();
   // An open report for the staff pages, and alice on the staff (as an operator would make her).
   await page.goto(reportPath);
-  await page.getByLabel(/What is wrong\?/).fill("Testing the moderation queue.");
-  await page.getByRole("button", { name: "Send report" }).click();
-  await page.waitForURL(/notice=reported/);
-  await context.close();
+  for (const path of [reportPath, `/statuses/${threadPath.split("/").pop()}/report`]) {
+    await page.goto(path);
+    await page.getByLabel(/What is wrong\?/).fill("Testing the moderation queue.");
+    await page.getByRole("button", { name: "Send report" }).click();
+    await page.waitForURL(/notice=reported/);
+  }
   assert.equal(await runCli(["staff", "create", "alice", "--role", "moderator", "--role", "admin"], env, () => {}), 0);
+  // One decision for the staff log; the other report stays open.
+  await context.clearCookies();
+  await signIn(page, "alice");
+  await page.goto("/staff");
+  await page.getByLabel("Reason for “Close without action”").last().fill("Not against the rules: a greeting.");
+  await page.getByRole("button", { name: "Close without action" }).last().click();
+  await page.waitForURL(/notice=/);
+  await context.close();
   return { threadPath, reportPath: reportPath.replace(/^/, "") };
 }
 
@@ -306,12 +316,22 @@ test("no page scrolls sideways on a phone (390 px) or a desktop (1280 px); scree
       bookmarks: "/bookmarks",
       notifications: "/notifications",
       settings: "/settings/profile",
+      password: "/settings/password",
       sessions: "/settings/sessions",
+      staff: "/staff",
+      "staff-log": "/staff/log",
       apps: "/settings/apps",
       local: "/local",
     },
     bob: { report: reportPath, "bob-bookmarks": "/bookmarks" },
-    "": { start: "/", guidelines: "/legal/guidelines", canary: "/canary", about: "/about", signup: "/signup" },
+    "": {
+      start: "/",
+      guidelines: "/legal/guidelines",
+      canary: "/canary",
+      about: "/about",
+      signup: "/signup",
+      signin: "/signin",
+    },
   };
   const overflowing: string[] = [];
   for (const colorScheme of ["light", "dark"] as const) {
@@ -325,10 +345,15 @@ test("no page scrolls sideways on a phone (390 px) or a desktop (1280 px); scree
         for (const [name, path] of Object.entries(pages)) {
           const response = await page.goto(path);
           assert.equal(response?.status(), 200, `${path} loads`);
+          // Against the screen's width, not innerWidth: a mobile browser widens its layout viewport to
+          // fit a page that is too wide, and innerWidth grows with it.
           const [scrollWidth, innerWidth] = (await page.evaluate(
             "[document.documentElement.scrollWidth, innerWidth]",
           )) as [number, number];
-          if (scrollWidth > innerWidth) overflowing.push(`${path} at ${size}: ${scrollWidth} > ${innerWidth}`);
+          const screenWidth = options.viewport.width;
+          if (scrollWidth > screenWidth || innerWidth > screenWidth) {
+            overflowing.push(`${path} at ${size}: ${Math.max(scrollWidth, innerWidth)} > ${screenWidth}`);
+          }
           if (dir) await page.screenshot({ path: join(dir, `${name}-${size}-${colorScheme}.png`), fullPage: true });
         }
         await context.close();
