@@ -27,6 +27,7 @@ describe("sign-up with JavaScript off behind the proof of work (the default)", (
     const text = pageText(res, 422);
     assert.equal(times(text, "Without JavaScript, this server needs an invite code"), 1, text);
     assert.match(text, /Type your password again/);
+    assert.match(res.body, /id="password"[^>]*aria-describedby="password-cleared"/, "read out with the field");
     assert.match(res.body, /name="handle"[^>]*value="newcomer"/, "the handle is kept");
   });
 });

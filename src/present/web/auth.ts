@@ -37,7 +37,11 @@ export function signUpPage(
     ${fieldError(f, "handle")}
     <label for="password">Password</label>
     ${refused ? html`<p class="hint" id="password-cleared"><strong>Type your password again:</strong> it is never sent back to your browser, so both password fields are empty now.</p>` : ""}
-    <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"${describedBy(f, "password")}>
+    <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"${
+      refused
+        ? html`${f?.password ? html` aria-invalid="true"` : ""} aria-describedby="password-cleared${f?.password ? " password-error" : ""}"`
+        : describedBy(f, "password")
+    }>
     <p class="hint">At least 10 characters. A few random words make a good password.</p>
     ${fieldError(f, "password")}
     <label for="password_confirmation">Password again</label>
