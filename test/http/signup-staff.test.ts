@@ -121,6 +121,10 @@ describe("a one-time password from publius staff create", () => {
       "/settings/password?notice=mustchange",
     );
     assert.deepEqual(await snapshot(site.ctx), before, "nothing was posted");
+    // What the password page is made of still loads, and the API answers its tokens, not this cookie.
+    assert.equal((await client.get("/static/publius.css")).statusCode, 200);
+    assert.equal((await client.get("/api/v1/instance")).statusCode, 200);
+    assertRedirect(await client.get("/oauth/authorize?client_id=x"), "/settings/password?notice=mustchange");
 
     assertRedirect(
       await client.post("/settings/password", { current: oneTime, password: PASSWORD }),

@@ -89,9 +89,17 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
   });
 }
 
+/**
+ * What a session with a one-time password may still reach: the password form, signing out, and
+ * what pages are made of (styles, scripts, images). The API answers tokens, not this cookie; no
+ * token can be made meanwhile, since /oauth/authorize is a web page like any other.
+ */
 function allowedBeforePasswordChange(url: string): boolean {
   const path = url.split("?")[0] ?? "";
-  return path === "/settings/password" || path === "/signout" || path.startsWith("/static/");
+  if (path === "/settings/password" || path === "/signout") return true;
+  return ["/static/", "/media/", "/api/", "/.well-known/", "/nodeinfo/", "/health"].some(
+    (p) => path.startsWith(p) || `${path}/` === p,
+  );
 }
 
 const PRIVATE_PREFIXES = [
