@@ -34,6 +34,20 @@ PUBLIUS_DATABASE_URL, PUBLIUS_PUBLIC_URL, PUBLIUS_REGISTRATION, …) or a JSON f
 PUBLIUS_CONFIG. See README.md.
 `;
 
+const COMMANDS = [
+  "serve",
+  "migrate",
+  "staff",
+  "invite",
+  "backup",
+  "demand",
+  "production",
+  "audit",
+  "second-factor",
+  "canary",
+  "report",
+];
+
 export class UsageError extends Error {
   override name = "UsageError";
 }
@@ -52,6 +66,17 @@ export async function runCli(
   // Everything Publius writes (database, WAL, backups, media, keys, productions) is for the
   // server's user alone, whatever umask the shell or service manager gave.
   process.umask(0o077);
+  // Only serve and migrate may start a data folder. Any other command run without the server's
+  // PUBLIUS_DATA_DIR / PUBLIUS_CONFIG would otherwise make a new empty one (and a new database and
+  // keys in it) and, say, grant a staff role there instead of in the server's.
+  if (!COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}". Run publius --help.`);
+  if (command !== "serve" && command !== "migrate" && !existsSync(config.dataDir)) {
+    throw new UsageError(
+      `there is no data folder at ${config.dataDir}, so "${command}" would start a new, empty server. ` +
+        "Run it with the server's configuration (the same PUBLIUS_CONFIG or PUBLIUS_DATA_DIR and " +
+        "PUBLIUS_DATABASE_URL as publius serve); nothing was created.",
+    );
+  }
   if (command !== "serve") {
     const { tightenedFrom } = secureDataDir(config.dataDir);
     if (tightenedFrom !== undefined) process.stderr.write(tighteningLine(config.dataDir, tightenedFrom));
@@ -133,12 +158,14 @@ async function staffCommand(config: Config, args: string[], out: (s: string) => 
     let password: string | undefined;
     if (!(await ctx.services.accounts.byHandle(handle))) {
       password = randomToken(18);
-      await ctx.services.accounts.register({ handle, password }, { mode: "open" });
+      await ctx.services.accounts.register({ handle, password }, { mode: "open", oneTimePassword: true });
     }
     const granted = await ctx.services.staff.grant(null, handle, roles);
     out(`@${handle} now holds: ${granted.join(", ")}\n`);
     if (password)
-      out(`New account @${handle} — one-time password (shown once; change it after signing in):\n${password}\n`);
+      out(
+        `New account @${handle} — one-time password (shown once; the first sign-in asks for a new one):\n${password}\n`,
+      );
     return 0;
   });
 }

@@ -224,6 +224,16 @@ export const DATA_INVENTORY: readonly TableEntry[] = [
       post_delay: c("activity", "random publishing delay for every post (off, 15 min, 1 h, 6 h)", "account"),
       discoverable: c("public_profile", "whether the account is listed in the profile directory", "public"),
       alt_text_optional: c("activity", "whether the web form may publish images without a description", "account"),
+      password_change_required: c(
+        "account_login",
+        "whether the account still has a one-time password it must replace",
+        "account",
+      ),
+      approval_unseen: c(
+        "activity",
+        "whether an approved application is yet to be told at the next sign-in",
+        "account",
+      ),
     },
   },
   {

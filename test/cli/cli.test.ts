@@ -190,7 +190,7 @@ describe("staff create", () => {
     assert.equal(lines[0], "@mod_mia now holds: legal, moderator");
     assert.match(
       lines[1] as string,
-      /^New account @mod_mia — one-time password \(shown once; change it after signing in\):$/,
+      /^New account @mod_mia — one-time password \(shown once; the first sign-in asks for a new one\):$/,
     );
     const password = lines[2] as string;
     assert.match(password, /^[A-Za-z0-9_-]{24}$/);
@@ -207,10 +207,12 @@ describe("staff create", () => {
       await assert.rejects(ctx.services.sessions.signIn("mod_mia", `${password}x`));
       const row = await ctx.store.db
         .selectFrom("accounts")
-        .select("password_hash")
+        .select(["password_hash", "password_change_required"])
         .where("id", "=", account.id)
         .executeTakeFirstOrThrow();
       assert.ok(!row.password_hash.includes(password), "the password is stored hashed");
+      // The one-time password must be replaced at the first sign-in (issue 13, item 8).
+      assert.equal(row.password_change_required, 1);
     });
   });
 

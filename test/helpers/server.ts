@@ -28,6 +28,8 @@ export interface TestServer {
   tablesContaining(needle: string): Promise<string[]>;
   /** The files under the data folder whose bytes hold `needle` (UTF-8 or UTF-16LE). */
   filesContaining(needle: string): string[];
+  /** The server's configuration as an environment, for running `publius` commands against it. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -51,21 +53,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     databaseUrl = inSchema(schema);
   }
   const log: string[] = [];
+  const env: Record<string, string> = {
+    PUBLIUS_DATA_DIR: dataDir,
+    PUBLIUS_PORT: String(port),
+    PUBLIUS_HOST: "127.0.0.1",
+    PUBLIUS_PUBLIC_URL: origin,
+    PUBLIUS_LOG_LEVEL: options.captureLog ? "info" : "silent",
+    ...(databaseUrl ? { PUBLIUS_DATABASE_URL: databaseUrl } : {}),
+    ...TEST_ABUSE_DEFAULTS,
+    ...options.env,
+  };
   let server: RunningServer;
   try {
-    server = await serve(
-      loadConfig({
-        PUBLIUS_DATA_DIR: dataDir,
-        PUBLIUS_PORT: String(port),
-        PUBLIUS_HOST: "127.0.0.1",
-        PUBLIUS_PUBLIC_URL: origin,
-        PUBLIUS_LOG_LEVEL: options.captureLog ? "info" : "silent",
-        PUBLIUS_DATABASE_URL: databaseUrl,
-        ...TEST_ABUSE_DEFAULTS,
-        ...options.env,
-      }),
-      options.captureLog ? { writeLog: (line) => log.push(line) } : {},
-    );
+    server = await serve(loadConfig(env), options.captureLog ? { writeLog: (line) => log.push(line) } : {});
   } catch (e) {
     await cleanUp(dataDir, schema);
     throw e;
@@ -80,6 +80,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     origin,
     dataDir,
     log,
+    env,
     tablesContaining: (needle) =>
       schema ? pgTablesContaining(schema, needle) : sqliteTablesContaining(dataDir, needle),
     filesContaining: (needle) => filesContaining(dataDir, needle),

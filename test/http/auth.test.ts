@@ -267,7 +267,10 @@ describe("approval registration", () => {
     assert.equal(account?.state, "pending");
 
     res = await applicant.signIn("RogueNOAA");
-    assert.match(pageText(res, 403), /Your application is still waiting for the staff\./);
+    assert.match(
+      pageText(res, 403),
+      /Your application has been waiting for the staff since .+\. You can sign in once they approve it\./,
+    );
     assert.equal(await rowCount(site.ctx, "sessions", { account_id: account?.id as string }), 0);
     // A pending account has no public profile.
     assert.equal((await applicant.get("/@RogueNOAA")).statusCode, 404);
@@ -282,7 +285,7 @@ describe("approval registration", () => {
     assertRedirect(res, "/staff/applications?notice=done");
     assert.match(pageText(await mod.client.get("/staff/applications?notice=done")), /No one is waiting\./);
     assert.equal((await site.ctx.services.accounts.byId(account?.id as string))?.state, "active");
-    assertRedirect(await applicant.signIn("RogueNOAA"), "/home");
+    assertRedirect(await applicant.signIn("RogueNOAA"), "/home?notice=approved");
     assert.match(pageText(await mod.client.get("/staff/log")), /@mod_mia approve registration @RogueNOAA/);
   });
 

@@ -68,7 +68,7 @@ describe("the guidelines, canary and about pages", () => {
     assert.match(afterRow, /; content$/);
     // The category moved to another tier, and the processes that reach it with it.
     assert.match(byId(a.body, "held-social_graph"), /other non-content records/);
-    assert.match(rawById(b.body, "held-social_graph"), /<td>content<\/td>/);
+    assert.match(rawById(b.body, "held-social_graph"), /<td data-label="Tier">content<\/td>/);
     assert.doesNotMatch(byId(b.body, "held-social_graph"), /other non-content records/);
     assert.doesNotMatch(byId(b.body, "held-social_graph"), /administrative summons/);
     // The default's own rows come from the default matrix.

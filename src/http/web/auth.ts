@@ -123,9 +123,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const handle = field(request.body, "handle");
     const next = safeBack(field(request.body, "next"), "/home");
     try {
-      const { token } = await ctx.services.sessions.signIn(handle, field(request.body, "password"));
+      const { token, approvedNow } = await ctx.services.sessions.signIn(handle, field(request.body, "password"));
       startSession(reply, token);
-      return reply.redirect(next, 303);
+      return reply.redirect(approvedNow ? withNotice(next, "approved") : next, 303);
     } catch (e) {
       if (!(e instanceof PubliusError) || ![401, 403, 429].includes(e.status)) throw e;
       return sendPage(

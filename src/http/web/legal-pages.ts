@@ -14,7 +14,7 @@ export function legalPageRoutes(app: FastifyInstance, ctx: AppContext): void {
     const current = await canary.current();
     reply.header("cache-control", "no-cache");
     return sendPage(ctx, request, reply, "Warrant canary", () =>
-      canaryPage({ current, key: key.info(), today: dayOf(ctx.clock.now()) }),
+      canaryPage({ current, key: key.info(), today: dayOf(ctx.clock.now()), publicUrl: ctx.config.publicUrl }),
     );
   });
 

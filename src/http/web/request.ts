@@ -69,6 +69,10 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
     const { page, expected } = formTokenFor(tokens, request, reply, session, cookieOptions(ctx));
     request.csrfToken = page;
     checkFormToken(request, expected);
+    // A one-time password from `publius staff create` is replaced before anything else.
+    if (request.auth?.mustChangePassword && !allowedBeforePasswordChange(request.url)) {
+      return reply.redirect(withNotice("/settings/password", "mustchange"), 303);
+    }
   });
   // Pages for a signed-in person (and every private area, even when the answer is a redirect or an
   // error) must not be kept by the browser's or any shared cache. Routes that chose a policy keep it.
@@ -83,6 +87,19 @@ export function installWebRequestHooks(app: FastifyInstance, ctx: AppContext): v
     }
     return payload;
   });
+}
+
+/**
+ * What a session with a one-time password may still reach: the password form, signing out, and
+ * what pages are made of (styles, scripts, images). The API answers tokens, not this cookie; no
+ * token can be made meanwhile, since /oauth/authorize is a web page like any other.
+ */
+function allowedBeforePasswordChange(url: string): boolean {
+  const path = url.split("?")[0] ?? "";
+  if (path === "/settings/password" || path === "/signout") return true;
+  return ["/static/", "/media/", "/api/", "/.well-known/", "/nodeinfo/", "/health"].some(
+    (p) => path.startsWith(p) || `${path}/` === p,
+  );
 }
 
 const PRIVATE_PREFIXES = [
@@ -110,8 +127,15 @@ export async function pageContext(ctx: AppContext, request: FastifyRequest): Pro
     csrf: request.csrfToken,
     unread: auth ? await ctx.services.notifications.unreadCount(auth.viewer) : 0,
     legalNotices: auth ? await ctx.services.legal.notices.unreadCount(auth.viewer) : 0,
+    staffQueue: auth?.viewer.roles.some((r) => r === "moderator" || r === "admin")
+      ? {
+          applications: await ctx.services.accounts.pendingCount(auth.viewer),
+          reports: await ctx.services.moderation.openCount(auth.viewer),
+        }
+      : undefined,
     now: ctx.clock.now(),
     path: request.url,
+    mustChangePassword: auth?.mustChangePassword === true,
     notice,
   };
 }
@@ -126,6 +150,9 @@ const NOTICES: Record<string, string> = {
   password: "Your password is changed. Every other session and every app's access to your account are ended.",
   reported: "Thank you. The moderators will look at your report.",
   pending: "Thank you. Your application is waiting for the staff; you can sign in once it is approved.",
+  approved: "Welcome! The staff approved your application.",
+  mustchange:
+    "Your account was made with a one-time password. Choose your own password now; the rest of the site opens once you have.",
   signedout: "You are signed out.",
   revoked: "The session is ended.",
   signedoutothers: "Every other session is ended; only this one is still signed in.",

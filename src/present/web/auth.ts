@@ -14,6 +14,9 @@ export function signUpPage(
   },
 ): SafeHtml {
   const f = p.fields;
+  // The refusal is said once: beside its field when it has one, else above the form.
+  const general = p.error && !(f && Object.values(f).includes(p.error)) ? p.error : undefined;
+  const refused = p.error !== undefined;
   const intro =
     p.mode === "open"
       ? "Anyone may join this server."
@@ -24,7 +27,7 @@ export function signUpPage(
   <h1>Sign up</h1>
   <p>${intro}</p>
   <p class="privacy-note">We ask for no e-mail address, no phone number and no real name, and we never record your IP address. Choose a handle that does not identify you, and keep your password safe: without an e-mail address, a lost password cannot be reset.</p>
-  ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
+  ${general ? html`<p class="error" role="alert">${general}</p>` : refused ? html`<p class="error" role="alert">The form needs one more look: see the note below.</p>` : ""}
   <form method="post" action="/signup"${p.pow ? html` data-pow-bits="${String(p.pow.bits)}"` : ""}>
     ${csrfField(pc)}
     ${p.pow ? powFields(p.pow.challenge) : ""}
@@ -33,7 +36,12 @@ export function signUpPage(
     <p class="hint">1 to 30 letters, digits or underscores.</p>
     ${fieldError(f, "handle")}
     <label for="password">Password</label>
-    <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"${describedBy(f, "password")}>
+    ${refused ? html`<p class="hint" id="password-cleared"><strong>Type your password again:</strong> it is never sent back to your browser, so both password fields are empty now.</p>` : ""}
+    <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"${
+      refused
+        ? html`${f?.password ? html` aria-invalid="true"` : ""} aria-describedby="password-cleared${f?.password ? " password-error" : ""}"`
+        : describedBy(f, "password")
+    }>
     <p class="hint">At least 10 characters. A few random words make a good password.</p>
     ${fieldError(f, "password")}
     <label for="password_confirmation">Password again</label>
@@ -41,14 +49,14 @@ export function signUpPage(
     ${fieldError(f, "password_confirmation")}
     ${
       p.mode === "approval"
-        ? html`<label for="reason">Why would you like to join?</label>
+        ? html`<label for="reason">Why would you like to join? <span class="hint">(needed unless you have an invite code)</span></label>
     <textarea id="reason" name="reason" rows="3" maxlength="1000"${describedBy(f, "reason")}>${p.values.reason}</textarea>
     ${fieldError(f, "reason")}`
         : ""
     }
     ${
       p.mode !== "open"
-        ? html`<label for="invite">Invite code${p.mode === "approval" ? " (optional)" : ""}</label>
+        ? html`<label for="invite">Invite code${p.mode === "approval" ? html` <span class="hint">(instead of the reason: you join at once)</span>` : ""}</label>
     <input id="invite" name="invite" autocomplete="off" spellcheck="false" value="${p.values.invite}"${describedBy(f, "invite")}>
     ${fieldError(f, "invite")}`
         : ""
@@ -77,12 +85,12 @@ function alternatives(p: {
   const f = p.fields;
   return html`<fieldset id="pow-alternatives">
       <legend>Without JavaScript</legend>
-      <p class="hint">Leave these empty if your browser solved the puzzle above. Otherwise use one of them.</p>
+      <p class="hint">Leave these empty if your browser solved the puzzle above. Otherwise fill in one of the two.</p>
       ${fieldError(f, "pow")}
-      <label for="invite">Invite code (optional)</label>
+      <label for="invite">Invite code <span class="hint">(you join at once)</span></label>
       <input id="invite" name="invite" autocomplete="off" spellcheck="false" value="${p.values.invite}"${describedBy(f, "invite")}>
       ${fieldError(f, "invite")}
-      <label for="reason">Or: why would you like to join? (optional)</label>
+      <label for="reason">Or: why would you like to join? <span class="hint">(the staff read it; your account waits for their approval)</span></label>
       <textarea id="reason" name="reason" rows="3" maxlength="1000"${describedBy(f, "reason")}>${p.values.reason}</textarea>
       ${fieldError(f, "reason")}
     </fieldset>`;

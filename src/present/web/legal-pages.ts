@@ -24,7 +24,13 @@ export function signingKeyBlock(key: PublicKeyInfo): SafeHtml {
 </section>`;
 }
 
-export function canaryPage(p: { current: CurrentCanary | undefined; key: PublicKeyInfo; today: string }): SafeHtml {
+export function canaryPage(p: {
+  current: CurrentCanary | undefined;
+  key: PublicKeyInfo;
+  today: string;
+  /** The server's public origin, so the command can be copied as it is. */
+  publicUrl: string;
+}): SafeHtml {
   const c = p.current?.published;
   const status = !c
     ? html`<div class="error" role="alert"><p><strong>There is no warrant canary.</strong> This server has never published a signed statement, so none can be relied on.</p></div>`
@@ -58,7 +64,7 @@ ${
 }
 <section class="panel" aria-labelledby="h-verify"><h2 id="h-verify">Checking it yourself</h2>
 <p>The statement, signature and key are at <a href="/canary.json">/canary.json</a>. The signature is over the UTF-8 bytes of the <code>canary</code> object written as canonical JSON (keys sorted at every level, no spaces). With Publius:</p>
-<pre><code>publius canary verify https://this-server/canary.json --key publius-signing-key.pem</code></pre>
+<pre><code>publius canary verify ${p.publicUrl}/canary.json --key publius-signing-key.pem</code></pre>
 <p>Without it, any Ed25519 implementation will do; <code>"expired": true</code> in the JSON is computed when it is served, from the renewal date.</p>
 </section>
 ${signingKeyBlock(p.key)}`;
@@ -104,19 +110,19 @@ export function guidelinesPage(p: {
 <ul id="not-collected">${never.map((c) => html`<li id="never-${c.id}"><strong>${c.title}</strong>: ${c.description}</li>`)}</ul>
 </section>
 <section class="panel" aria-labelledby="h-held"><h2 id="h-held">What it holds</h2>
-<table id="held"><caption>Categories of data held, with the process that can compel each</caption>
+<table id="held" class="reflow"><caption>Categories of data held, with the process that can compel each</caption>
 <thead><tr><th scope="col">Category</th><th scope="col">What it is</th><th scope="col">Tier</th><th scope="col">Can be compelled by</th></tr></thead>
 <tbody>${held.map((c) => {
     const tier = p.matrix.tiers[c.id as Exclude<DataCategory, "none">];
     const by = PROCESS_TYPES.filter((x) => tier && p.matrix.processes[x.id].compels.includes(tier)).map((x) => x.title);
-    return html`<tr id="held-${c.id}"><th scope="row">${c.title}</th><td>${c.description}</td><td>${tier ? TIER_TITLES[tier] : ""}</td><td>${by.length ? by.join(", ") : "no process listed"}</td></tr>`;
+    return html`<tr id="held-${c.id}"><th scope="row">${c.title}</th><td data-label="What it is">${c.description}</td><td data-label="Tier">${tier ? TIER_TITLES[tier] : ""}</td><td data-label="Can be compelled by">${by.length ? by.join(", ") : "no process listed"}</td></tr>`;
   })}</tbody></table>
 <p>Records kept per category: ${demandable.map((c, i) => html`${i ? "; " : ""}${categories.find((x) => x.id === c)?.title ?? c} (${inventoryTables(c).join(", ") || "none"})`)}. There are no sign-in times, no last-seen times, no addresses of any kind, and no private messages.</p>
 </section>
 <section class="panel" aria-labelledby="h-process"><h2 id="h-process">Which process reaches what</h2>
-<table id="matrix"><caption>The legal-process matrix this server applies</caption>
+<table id="matrix" class="reflow"><caption>The legal-process matrix this server applies</caption>
 <thead><tr><th scope="col">Process</th><th scope="col">Reaches</th></tr></thead>
-<tbody>${PROCESS_TYPES.map((x) => html`<tr id="process-${x.id}"><th scope="row">${capital(x.title)}</th><td>${reach(x)}</td></tr>`)}</tbody></table>
+<tbody>${PROCESS_TYPES.map((x) => html`<tr id="process-${x.id}"><th scope="row">${capital(x.title)}</th><td data-label="Reaches">${reach(x)}</td></tr>`)}</tbody></table>
 <p>A demand that asks for more than its process can compel is objected to, or narrowed, for the part it cannot reach. Before any data that could identify a pseudonymous speaker is produced, either a court order compelling it is recorded or every part of a First-Amendment unmasking test is found met. Every demand is recorded and reviewed by staff with the legal role.</p>
 </section>
 <section class="panel" aria-labelledby="h-notice"><h2 id="h-notice">Notice to the account holder, and non-disclosure orders</h2>

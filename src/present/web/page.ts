@@ -17,6 +17,10 @@ export interface PageContext {
   notice?: string | undefined;
   /** Legal notices sent to the viewer and not yet opened: a banner on every page. */
   legalNotices?: number | undefined;
+  /** Staff (moderator, admin): what waits for them, counted on the Staff link. */
+  staffQueue?: { applications: number; reports: number } | undefined;
+  /** Signed in with a one-time password that must be replaced first. */
+  mustChangePassword?: boolean | undefined;
 }
 
 export function csrfField(pc: PageContext): SafeHtml {
@@ -56,7 +60,7 @@ export function layout(pc: PageContext, title: string, content: SafeHtml, option
         <li><a href="/compose">New post</a></li>
         <li><a href="/@${me.handle}">Profile</a></li>
         <li><a href="/settings/profile">Settings</a></li>
-        ${staff ? html`<li><a href="/staff">Staff</a></li>` : ""}
+        ${staff ? html`<li><a href="/staff">Staff${staffBadge(pc.staffQueue)}</a></li>` : ""}
         ${legal ? html`<li><a href="/staff/legal">Legal</a></li>` : ""}
         <li><form method="post" action="/signout" class="inline">${csrfField(pc)}<button type="submit" class="link">Sign out</button></form></li>`
     : html`<li><a href="/local">Local</a></li>
@@ -102,4 +106,14 @@ export function fieldError(fields: Record<string, string> | undefined, name: str
 
 export function describedBy(fields: Record<string, string> | undefined, name: string): SafeHtml {
   return fields?.[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : html``;
+}
+
+/** " 3" on the Staff link, read out as "2 applications and 1 open report waiting". */
+function staffBadge(q: PageContext["staffQueue"]): SafeHtml | string {
+  const n = (q?.applications ?? 0) + (q?.reports ?? 0);
+  if (!q || n === 0) return "";
+  const parts: string[] = [];
+  if (q.applications) parts.push(`${q.applications} ${q.applications === 1 ? "application" : "applications"}`);
+  if (q.reports) parts.push(`${q.reports} open ${q.reports === 1 ? "report" : "reports"}`);
+  return html` <span class="badge" title="${parts.join(", ")}">${n}<span class="visually-hidden"> waiting: ${parts.join(" and ")}</span></span>`;
 }

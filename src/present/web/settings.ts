@@ -78,7 +78,7 @@ export function passwordSettings(pc: PageContext, p: SettingsFrame): SafeHtml {
 <form method="post" action="/settings/password" class="panel">
   ${csrfField(pc)}
   ${p.error ? html`<p class="error" role="alert">${p.error}</p>` : ""}
-  <label for="current">Current password</label>
+  ${pc.mustChangePassword ? html`<label for="current">One-time password <span class="hint">(the one <code>publius staff create</code> printed)</span></label>` : html`<label for="current">Current password</label>`}
   <input id="current" name="current" type="password" required autocomplete="current-password"${describedBy(f, "current")}>
   ${fieldError(f, "current")}
   <label for="password">New password</label>
@@ -158,12 +158,12 @@ export function appsSettings(pc: PageContext, p: SettingsFrame & { apps: Authori
 <p>Apps you have let use your account through the Mastodon API. We keep only the day each got access: no address, no device, no "last used".</p>
 ${
   p.apps.length
-    ? html`<table>
+    ? html`<table class="reflow">
 <caption class="visually-hidden">Authorised apps</caption>
 <thead><tr><th scope="col">App</th><th scope="col">What it may do</th><th scope="col">First authorised</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>${p.apps.map(
         (a) =>
-          html`<tr><td>${a.app.name}${a.app.website ? html`<br><span class="hint">${new URL(a.app.website).host}</span>` : ""}</td><td><ul class="scopes">${a.scopes.map((s) => html`<li>${scopeWords(s)} <code>${s}</code></li>`)}</ul></td><td>${formatDay(a.createdDay)}</td><td><form method="post" action="/settings/apps/${a.app.id}/revoke" class="inline">${csrfField(pc)}<button type="submit" class="link" aria-label="Revoke access for ${a.app.name}">Revoke access</button></form></td></tr>`,
+          html`<tr><td data-label="App"><strong>${a.app.name}</strong>${a.app.website ? html`<br><span class="hint">${new URL(a.app.website).host}</span>` : ""}</td><td data-label="What it may do"><ul class="scopes">${a.scopes.map((s) => html`<li>${scopeWords(s)} <code>${s}</code></li>`)}</ul></td><td data-label="First authorised">${formatDay(a.createdDay)}</td><td><form method="post" action="/settings/apps/${a.app.id}/revoke" class="inline">${csrfField(pc)}<button type="submit" class="link" aria-label="Revoke access for ${a.app.name}">Revoke access</button></form></td></tr>`,
       )}</tbody>
 </table>`
     : html`<p class="empty">No app has access to your account.</p>`

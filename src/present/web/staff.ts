@@ -71,12 +71,12 @@ ${
 export function decisionsPage(pc: PageContext, actions: ModerationAction[]): SafeHtml {
   void pc;
   return html`<h1>Decisions</h1>${staffTabs("/staff/log")}
-<table>
+<table class="reflow">
 <caption>Every moderation decision, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">About</th><th scope="col">Reason</th></tr></thead>
 <tbody>${actions.map(
     (a) =>
-      html`<tr><td>${formatDateTime(a.createdAt)}</td><td>@${a.actor?.handle ?? "operator"}</td><td>${a.action.replaceAll("_", " ")}</td><td>${a.targetAccount ? html`@${a.targetAccount.handle}` : ""}${a.targetStatusId ? html` post ${a.targetStatusId}` : ""}${a.reportId ? html` (report ${a.reportId})` : ""}</td><td>${a.reason}</td></tr>`,
+      html`<tr><td data-label="When">${formatDateTime(a.createdAt)}</td><td data-label="Who">@${a.actor?.handle ?? "operator"}</td><td data-label="What">${a.action.replaceAll("_", " ")}</td><td data-label="About">${a.targetAccount ? html`@${a.targetAccount.handle}` : ""}${a.targetStatusId ? html` post ${a.targetStatusId}` : ""}${a.reportId ? html` (report ${a.reportId})` : ""}</td><td data-label="Reason">${a.reason}</td></tr>`,
   )}</tbody>
 </table>`;
 }

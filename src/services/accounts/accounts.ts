@@ -103,7 +103,10 @@ export class AccountService {
    * Creates an account under the configured registration mode. In approval mode it waits, pending,
    * for staff; in invite mode a valid code is required and consumed in the same transaction.
    */
-  async register(input: RegistrationInput, options: { mode?: "open" | "approval" | "invite" } = {}): Promise<Account> {
+  async register(
+    input: RegistrationInput,
+    options: { mode?: "open" | "approval" | "invite"; oneTimePassword?: boolean } = {},
+  ): Promise<Account> {
     const mode = options.mode ?? this.#deps.config.registration;
     const handle = input.handle.trim();
     const fields: Record<string, string> = {};
@@ -155,6 +158,7 @@ export class AccountService {
             avatar_file: null,
             header_file: null,
             default_language: null,
+            password_change_required: options.oneTimePassword ? 1 : 0,
           })
           .execute();
         return (await findAccountById(tx, id)) as Account;
@@ -263,7 +267,11 @@ export class AccountService {
     if (problem) throw unprocessable(problem, { password: problem });
     const hashed = await this.#passwords.hash(next);
     await this.#deps.db.transaction().execute(async (tx) => {
-      await tx.updateTable("accounts").set({ password_hash: hashed }).where("id", "=", viewer.accountId).execute();
+      await tx
+        .updateTable("accounts")
+        .set({ password_hash: hashed, password_change_required: 0 })
+        .where("id", "=", viewer.accountId)
+        .execute();
       let sessions = tx.deleteFrom("sessions").where("account_id", "=", viewer.accountId);
       if (keepSessionId) sessions = sessions.where("id", "!=", keepSessionId);
       await sessions.execute();
@@ -371,6 +379,17 @@ export class AccountService {
     return out;
   }
 
+  /** Staff: how many applications wait (the count on the Staff link). */
+  async pendingCount(viewer: Viewer): Promise<number> {
+    requireRole(viewer, "moderator", "admin");
+    const row = await this.#deps.db
+      .selectFrom("accounts")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("state", "=", "pending")
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** Staff: approve or reject an application. A rejected application is deleted, reason and all. */
   async decideApplication(viewer: Viewer, accountId: string, approve: boolean, note = ""): Promise<void> {
     requireRole(viewer, "moderator", "admin");
@@ -380,7 +399,7 @@ export class AccountService {
       if (approve) {
         await tx
           .updateTable("accounts")
-          .set({ state: "active", registration_reason: null })
+          .set({ state: "active", registration_reason: null, approval_unseen: 1 })
           .where("id", "=", accountId)
           .execute();
       } else {

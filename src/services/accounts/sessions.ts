@@ -23,6 +23,8 @@ export interface SignedIn {
   account: Account;
   viewer: Viewer;
   sessionId: string;
+  /** The account still has the one-time password `publius staff create` printed. */
+  mustChangePassword?: boolean;
 }
 
 export function hashToken(token: string): string {
@@ -51,11 +53,11 @@ export class SessionService {
    * exactly like a real one (same statuses, same texts, the same hashing work), so the answers do not
    * tell which accounts exist.
    */
-  async signIn(handle: string, password: string): Promise<{ token: string; account: Account }> {
+  async signIn(handle: string, password: string): Promise<{ token: string; account: Account; approvedNow: boolean }> {
     const key = handle.trim().toLowerCase();
     const row = await this.#deps.db
       .selectFrom("accounts")
-      .select([...ACCOUNT_COLUMNS, "accounts.password_hash"])
+      .select([...ACCOUNT_COLUMNS, "accounts.password_hash", "accounts.approval_unseen"])
       .where("handle_lower", "=", key)
       .executeTakeFirst();
     let right = false;
@@ -77,10 +79,20 @@ export class SessionService {
       throw new PubliusError(401, "That handle and password do not match.");
     }
     this.#throttle.succeeded(key);
-    if (row.state === "pending") throw new PubliusError(403, "Your application is still waiting for the staff.");
+    if (row.state === "pending") {
+      throw new PubliusError(
+        403,
+        `Your application has been waiting for the staff since ${longDay(row.created_day)}. You can sign in once they approve it.`,
+      );
+    }
     if (row.suspended === 1) throw new PubliusError(403, "This account is suspended.");
     const token = await this.create(row.id);
-    return { token, account: toAccount(row) };
+    // Told once: the first sign-in after the approval says so, and the mark goes.
+    const approvedNow = row.approval_unseen === 1;
+    if (approvedNow) {
+      await this.#deps.db.updateTable("accounts").set({ approval_unseen: 0 }).where("id", "=", row.id).execute();
+    }
+    return { token, account: toAccount(row), approvedNow };
   }
 
   /** Makes a session for an account and returns its token. */
@@ -107,12 +119,22 @@ export class SessionService {
     const row = await this.#deps.db
       .selectFrom("sessions")
       .innerJoin("accounts", "accounts.id", "sessions.account_id")
-      .select([...ACCOUNT_COLUMNS, "sessions.id as session_id", "sessions.expires_day"])
+      .select([
+        ...ACCOUNT_COLUMNS,
+        "sessions.id as session_id",
+        "sessions.expires_day",
+        "accounts.password_change_required",
+      ])
       .where("sessions.token_hash", "=", hashToken(token))
       .executeTakeFirst();
     if (!row || row.expires_day < today || row.suspended === 1 || row.state !== "active") return undefined;
     const roles = await rolesOf(this.#deps.db, row.id);
-    return { account: toAccount(row), viewer: { accountId: row.id, roles }, sessionId: row.session_id };
+    return {
+      account: toAccount(row),
+      viewer: { accountId: row.id, roles },
+      sessionId: row.session_id,
+      mustChangePassword: row.password_change_required === 1,
+    };
   }
 
   async signOut(token: string | undefined): Promise<void> {
@@ -168,4 +190,14 @@ export class SessionService {
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+/** "2 December 2026" from "2026-12-02". */
+function longDay(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }

@@ -167,6 +167,17 @@ export class ModerationService {
     };
   }
 
+  /** Staff: how many reports are open (the count on the Staff link). */
+  async openCount(viewer: Viewer): Promise<number> {
+    requireRole(viewer, "moderator", "admin");
+    const row = await this.#deps.db
+      .selectFrom("reports")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("state", "=", "open")
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   /** The moderation queue: open reports, oldest first. */
   async queue(viewer: Viewer, state: "open" | "resolved" = "open"): Promise<Report[]> {
     requireRole(viewer, "moderator", "admin");

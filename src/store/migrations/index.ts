@@ -15,6 +15,7 @@ import { migration017 } from "./017-reports-notes-directory.ts";
 import { migration018 } from "./018-lists-tags-endorsements.ts";
 import { migration019 } from "./019-web-push.ts";
 import { migration020 } from "./020-alt-text-setting.ts";
+import { migration021 } from "./021-first-sign-in.ts";
 import type { Migration } from "./migration.ts";
 
 export const migrations: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const migrations: readonly Migration[] = [
   migration018,
   migration019,
   migration020,
+  migration021,
 ];

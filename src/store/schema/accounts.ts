@@ -35,6 +35,10 @@ export interface AccountsTable {
   discoverable: Generated<number>;
   /** 1 when the web compose form may publish images without a description. */
   alt_text_optional: Generated<number>;
+  /** 1 while the account still has the one-time password `publius staff create` printed. */
+  password_change_required: Generated<number>;
+  /** 1 from a staff approval until the applicant's next sign-in has told them. */
+  approval_unseen: Generated<number>;
 }
 
 export interface SessionsTable {
