@@ -48,3 +48,22 @@ export async function vacuumAfterDeletion(db: Db, dialect: DialectName): Promise
   if (dialect !== "postgres") return;
   for (const table of VACUUMED_AFTER_DELETION) await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
 }
+
+/**
+ * Deletes the hashtags nothing refers to any more (no post, follow or feature: issue 9, finding 2),
+ * after the deletion that left them unused has committed. On PostgreSQL a tag row that a
+ * transaction is linking right now (repos/tags.ts ensureTag locks it) is skipped, not waited for:
+ * that tag is in use, and the sweep holds no lock anyone else waits on.
+ */
+export async function forgetUnusedTags(db: Db, dialect: DialectName): Promise<void> {
+  const unused = sql`NOT EXISTS (SELECT 1 FROM status_tags s WHERE s.tag_id = t.id)
+    AND NOT EXISTS (SELECT 1 FROM tag_follows f WHERE f.tag_id = t.id)
+    AND NOT EXISTS (SELECT 1 FROM featured_tags x WHERE x.tag_id = t.id)`;
+  if (dialect === "sqlite") {
+    await sql`DELETE FROM tags WHERE id IN (SELECT t.id FROM tags t WHERE ${unused})`.execute(db);
+  } else {
+    await sql`DELETE FROM tags WHERE id IN (SELECT t.id FROM tags t WHERE ${unused} FOR UPDATE SKIP LOCKED)`.execute(
+      db,
+    );
+  }
+}

@@ -20,7 +20,7 @@ async function post(user: ApiUser, body: Record<string, unknown>): Promise<Json>
 describe("hashtags follow the visibility of their posts (issue 9, finding 2)", () => {
   const site = useApiSite();
 
-  async function tagRows(name: string): Promise<number> {
+  async function countTagRows(name: string): Promise<number> {
     const rows = await site.ctx.store.db.selectFrom("tags").select("id").where("name", "=", name).execute();
     return rows.length;
   }
@@ -104,6 +104,11 @@ describe("hashtags follow the visibility of their posts (issue 9, finding 2)", (
 
   test("a tag no post carries any more is deleted: post deletion, edit, account deletion", async () => {
     const alice = await site.user("alice");
+    // The forgetting service sweeps unused tags right after each deletion (coalesced, 250 ms).
+    const tagRows = async (name: string) => {
+      await site.ctx.services.forgetting.settled();
+      return countTagRows(name);
+    };
     const gone = await post(alice, { status: "public #deletedtagone" });
     assert.equal(await tagRows("deletedtagone"), 1);
     assert.equal((await alice.api.delete(`/api/v1/statuses/${gone.id}`)).statusCode, 200);

@@ -13,7 +13,9 @@ export type PubliusEvent =
    */
   | { type: "account.sessions-ended"; accountId: string; keptSessionId: string | null }
   /** The account and everything hanging from it are gone (its media files are swept on this). */
-  | { type: "account.deleted"; accountId: string };
+  | { type: "account.deleted"; accountId: string }
+  /** A hashtag was unfollowed or unfeatured: it may be unused now (the forgetting service sweeps). */
+  | { type: "tag.released" };
 
 export interface EventBus {
   publish(event: PubliusEvent): void;

@@ -9,7 +9,7 @@ import { type Page, pageLimit } from "../../domain/status.ts";
 import { type FeaturedTag, hashtagName, MAX_FEATURED_TAGS, type Tag } from "../../domain/tag.ts";
 import { runSerialPage } from "../../store/repos/paging.ts";
 import { ensureTag } from "../../store/repos/tags.ts";
-import { isUniqueViolation, type Queryable } from "../../store/store.ts";
+import type { Queryable } from "../../store/store.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 export interface TagPage {
@@ -88,6 +88,7 @@ export class TagService {
       .where("account_id", "=", viewer.accountId)
       .where("tag_id", "=", Number(tag.id))
       .execute();
+    this.#deps.events.publish({ type: "tag.released" });
     return { ...tag, featuring: false };
   }
 
@@ -107,17 +108,17 @@ export class TagService {
 
   /** Follows a hashtag. Doing it again changes nothing. */
   async follow(viewer: Viewer, typed: string): Promise<Tag> {
-    const tag = await this.#findOrCreate(checkName(typed));
-    try {
-      await this.#deps.db
+    const name = checkName(typed);
+    // One transaction: the tag's row stays locked until the follow refers to it.
+    await this.#deps.db.transaction().execute(async (tx) => {
+      const tag = await ensureTag(tx, name);
+      await tx
         .insertInto("tag_follows")
         .values({ id: randomSerial(), account_id: viewer.accountId, tag_id: tag.id })
         .onConflict((oc) => oc.columns(["account_id", "tag_id"]).doNothing())
         .execute();
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-    }
-    return this.get(viewer, tag.name);
+    });
+    return this.get(viewer, name);
   }
 
   async unfollow(viewer: Viewer, typed: string): Promise<Tag> {
@@ -127,6 +128,7 @@ export class TagService {
       .where("account_id", "=", viewer.accountId)
       .where("tag_id", "=", Number(tag.id))
       .execute();
+    this.#deps.events.publish({ type: "tag.released" });
     return { ...tag, following: false, featuring: tag.featuring ?? false };
   }
 
@@ -177,9 +179,9 @@ export class TagService {
 
   async feature(viewer: Viewer, typed: string): Promise<FeaturedTag> {
     const name = checkName(typed);
-    const tag = await this.#findOrCreate(name);
     const id = randomId();
     await this.#deps.db.transaction().execute(async (tx) => {
+      const tag = await ensureTag(tx, name);
       const rows = await tx
         .selectFrom("featured_tags")
         .select("tag_id")
@@ -206,6 +208,7 @@ export class TagService {
       .where("id", "=", id)
       .where("account_id", "=", viewer.accountId)
       .executeTakeFirst();
+    this.#deps.events.publish({ type: "tag.released" });
     if (Number(r.numDeletedRows) === 0) throw notFound();
   }
 

@@ -1,12 +1,13 @@
 // After something is deleted, the database files must stop holding it (issue 9, finding 4). Each
 // deletion (a post, an account, an edit's replaced text, an upload, the pending bytes of published
-// images) asks for a run soon; runs are coalesced, one at a time. A run checkpoints SQLite's WAL
+// images, an unfollowed or unfeatured hashtag) asks for a run soon; runs are coalesced, one at a
+// time. A run deletes hashtags nothing refers to any more, checkpoints SQLite's WAL
 // with TRUNCATE; after an account deletion on PostgreSQL it VACUUMs the big tables. Housekeeping
 // calls regularly(): the full-text index is merged when anything was deleted since, then the WAL is
 // checkpointed again (a checkpoint that a reader in another process held up is retried there).
 
 import { DAY } from "../../domain/clock.ts";
-import { checkpointWal, optimizeSearchIndex, vacuumAfterDeletion } from "../../store/forget.ts";
+import { checkpointWal, forgetUnusedTags, optimizeSearchIndex, vacuumAfterDeletion } from "../../store/forget.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** Deletions within this many milliseconds share one run. */
@@ -23,7 +24,8 @@ export class ForgettingService {
   constructor(deps: ServiceDeps) {
     this.#deps = deps;
     deps.events.subscribe((event) => {
-      if (event.type === "status.deleted" || event.type === "status.updated") this.soon();
+      if (event.type === "status.deleted" || event.type === "status.updated" || event.type === "tag.released")
+        this.soon();
       else if (event.type === "account.deleted") this.soon({ big: true });
     });
   }
@@ -77,6 +79,8 @@ export class ForgettingService {
 
   async #once(): Promise<void> {
     const { db, dialect } = this.#deps;
+    // Hashtags the deletion left unused go first, so the checkpoint below takes them along.
+    await forgetUnusedTags(db, dialect);
     if (this.#vacuum) {
       this.#vacuum = false;
       await vacuumAfterDeletion(db, dialect);

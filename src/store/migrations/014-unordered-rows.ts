@@ -1,8 +1,9 @@
 // Hashtags that follow their posts, and rows that keep no order of insertion (issue 9, findings 2, 5).
 //
-// Finding 2: a tag no post carries any more is deleted with the last link to it, by a trigger, so
-// every way a post goes (deletion, edit, moderation, an account's deletion and its cascades) takes
-// its unused hashtags with it; with secure_delete on SQLite the bytes are overwritten too.
+// Finding 2: tags that no post carries any more are deleted here once; from now on the forgetting
+// service sweeps them after every deletion (store/forget.ts forgetUnusedTags), in a statement of its
+// own after the deletion committed. (A trigger inside the deleting transaction deadlocked against
+// concurrent posting on PostgreSQL: the FK check of a new link holds the tag row.)
 //
 // Finding 5: the keys of the graph, likes, bookmarks, pins and tags were database sequence numbers,
 // and notifications' keys a global serial that interleaved with post ids (millisecond times): a like
@@ -59,20 +60,7 @@ const SQLITE_HOUR_KEY = sql`((CAST(strftime('%s', created_at) AS INTEGER) / 3600
 const PG_HOUR_KEY = sql`(floor(extract(epoch FROM created_at::timestamptz) / 3600)::bigint * 1000000000
   + ROW_NUMBER() OVER (PARTITION BY substr(created_at, 1, 13) ORDER BY random()) * 1000 + floor(random() * 1000)::bigint)`;
 
-async function forgetUnusedTags(db: Kysely<any>, dialect: DialectName): Promise<void> {
-  if (dialect === "sqlite") {
-    await sql`CREATE TRIGGER status_tags_forget_unused AFTER DELETE ON status_tags BEGIN
-      DELETE FROM tags WHERE id = old.tag_id AND NOT EXISTS (SELECT 1 FROM status_tags WHERE tag_id = old.tag_id);
-    END`.execute(db);
-  } else {
-    await sql`CREATE FUNCTION publius_forget_unused_tag() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        DELETE FROM tags WHERE id = OLD.tag_id AND NOT EXISTS (SELECT 1 FROM status_tags WHERE tag_id = OLD.tag_id);
-        RETURN NULL;
-      END $$`.execute(db);
-    await sql`CREATE TRIGGER status_tags_forget_unused AFTER DELETE ON status_tags
-      FOR EACH ROW EXECUTE FUNCTION publius_forget_unused_tag()`.execute(db);
-  }
+async function forgetUnusedTags(db: Kysely<any>): Promise<void> {
   // Tags that earlier versions left behind.
   await sql`DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM status_tags WHERE status_tags.tag_id = tags.id)`.execute(
     db,
@@ -232,7 +220,7 @@ async function rekeyPostgres(db: Kysely<any>): Promise<void> {
 async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
   if (dialect === "sqlite") await rebuildSqlite(db);
   else await rekeyPostgres(db);
-  await forgetUnusedTags(db, dialect);
+  await forgetUnusedTags(db);
 }
 
 export const migration014: Migration = { name: "014-unordered-rows", up, foreignKeysOff: true };

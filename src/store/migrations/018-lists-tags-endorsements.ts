@@ -3,10 +3,10 @@
 // Lists and featured tags have random ids (nothing about when they were made); the rows that page
 // (list members, followed tags, endorsements) have random keys, as follows do since migration 014,
 // and every table is WITHOUT ROWID on SQLite: no order of insertion is kept. No row keeps a time.
-// A hashtag that someone follows or features is kept while no post carries it: migration 014's
-// trigger forgets a tag only when nothing at all refers to it any more. status_edits.media_attributes keeps, per version, which images the post had with their
+// A hashtag that someone follows or features is kept while no post carries it: the forgetting
+// service's sweep (store/forget.ts) deletes a tag only when nothing at all refers to it any more. status_edits.media_attributes keeps, per version, which images the post had with their
 // descriptions and focal points, so the edit history shows an alt-text change as one.
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { type DialectName, flag, type Migration, withoutRowid } from "./migration.ts";
 
 async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
@@ -57,40 +57,7 @@ async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .column("target_account_id")
     .execute();
 
-  await forgetUnusedTags(db, dialect);
-
   await db.schema.alterTable("status_edits").addColumn("media_attributes", "text").execute();
-}
-
-/** Migration 014's rule, widened: a tag goes with the last post, follow or feature that names it. */
-async function forgetUnusedTags(db: Kysely<any>, dialect: DialectName): Promise<void> {
-  const unused = (tagId: string) =>
-    `DELETE FROM tags WHERE id = ${tagId}
-       AND NOT EXISTS (SELECT 1 FROM status_tags WHERE tag_id = ${tagId})
-       AND NOT EXISTS (SELECT 1 FROM tag_follows WHERE tag_id = ${tagId})
-       AND NOT EXISTS (SELECT 1 FROM featured_tags WHERE tag_id = ${tagId})`;
-  if (dialect === "sqlite") {
-    await sql`DROP TRIGGER status_tags_forget_unused`.execute(db);
-    for (const table of ["status_tags", "tag_follows", "featured_tags"]) {
-      await sql
-        .raw(`CREATE TRIGGER ${table}_forget_unused AFTER DELETE ON ${table} BEGIN ${unused("old.tag_id")}; END`)
-        .execute(db);
-    }
-  } else {
-    await sql
-      .raw(`CREATE OR REPLACE FUNCTION publius_forget_unused_tag() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        ${unused("OLD.tag_id")};
-        RETURN NULL;
-      END $$`)
-      .execute(db);
-    for (const table of ["tag_follows", "featured_tags"]) {
-      await sql
-        .raw(`CREATE TRIGGER ${table}_forget_unused AFTER DELETE ON ${table}
-          FOR EACH ROW EXECUTE FUNCTION publius_forget_unused_tag()`)
-        .execute(db);
-    }
-  }
 }
 
 export const migration018: Migration = { name: "018-lists-tags-endorsements", up };

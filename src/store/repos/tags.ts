@@ -78,18 +78,19 @@ export async function visibleTagHistory(
  * Links a post to its hashtags, making the tags that do not exist yet. Tag ids are random (no order
  * of first use, see domain/ids.ts); a clash with another tag's id is retried with a new one.
  */
-/** The tag's row, made (with a random key) when no row has the name yet. */
+/**
+ * The tag's row, made (with a random key) when no row has the name yet. The upsert also locks an
+ * existing row until the caller's transaction ends, so a concurrent "forget the unused tag" trigger
+ * (migrations 014/018) waits, then sees the new link and keeps the tag; a tag it deleted first is
+ * made anew here.
+ */
 export async function ensureTag(tx: Queryable, name: string): Promise<{ id: number; name: string }> {
-  let tag = await tx.selectFrom("tags").select(["id", "name"]).where("name", "=", name).executeTakeFirst();
-  for (let attempt = 0; !tag && attempt < 8; attempt++) {
-    await tx
-      .insertInto("tags")
-      .values({ id: randomSerial(), name })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    tag = await tx.selectFrom("tags").select(["id", "name"]).where("name", "=", name).executeTakeFirst();
-  }
-  if (!tag) throw new Error("could not make a tag id");
+  const tag = await tx
+    .insertInto("tags")
+    .values({ id: randomSerial(), name })
+    .onConflict((oc) => oc.column("name").doUpdateSet({ name }))
+    .returning(["id", "name"])
+    .executeTakeFirstOrThrow();
   return { id: Number(tag.id), name: tag.name };
 }
 
