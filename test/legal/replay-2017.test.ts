@@ -48,7 +48,7 @@ describe("the 2017 summons for @ALT_USCIS", () => {
     assert.match(review, /Network data not collected by design/);
     assert.match(
       review,
-      /Account identifiers and login held: 1 record — accounts \(id, handle_lower, password_hash, state\)/,
+      /Account identifiers and login held: 1 record — accounts \(id, handle_lower, password_hash, state, password_change_required\)/,
     );
     assert.match(review, /Public profile held: 1 record/);
     assert.match(

@@ -194,7 +194,11 @@ describe("registration: approval", () => {
     const alice = await person(ctx, "alice");
     const applicant = await apply("whistle", "I document agency misconduct.");
     assert.equal(applicant.state, "pending");
-    await rejectsWith(ctx.services.sessions.signIn("whistle", PASSWORD), 403, /still waiting/);
+    await rejectsWith(
+      ctx.services.sessions.signIn("whistle", PASSWORD),
+      403,
+      /waiting for the staff since 14 March 2026/,
+    );
     await rejectsWith(ctx.services.accounts.visibleByHandle("whistle"), 404);
     assert.deepEqual(await ctx.services.search.accounts(alice.viewer, "whistle"), []);
     await rejectsWith(ctx.services.relationships.follow(alice.viewer, applicant.id), 404);
