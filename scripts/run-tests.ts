@@ -1,5 +1,7 @@
 // Runs the whole suite on SQLite, then again on PostgreSQL when PUBLIUS_TEST_DATABASE_URL is set.
 // In CI the PostgreSQL run is required: a missing URL fails instead of skipping.
+// --test-force-exit: a test file whose tests have all finished exits even if a handle it leaked keeps
+// its event loop alive (the PostgreSQL outage test did, and the run waited on it without end).
 import { spawnSync } from "node:child_process";
 
 const files = process.argv.slice(2);
@@ -14,10 +16,14 @@ if (ci && !pgUrl) {
 
 function run(label: string, env: Record<string, string | undefined>): number {
   console.log(`\n=== ${label} ===`);
-  const result = spawnSync(process.execPath, ["--test", "--test-concurrency=2", "--test-timeout=120000", ...patterns], {
-    stdio: "inherit",
-    env: { ...process.env, ...env },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--test", "--test-concurrency=2", "--test-timeout=120000", "--test-force-exit", ...patterns],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    },
+  );
   return result.status ?? 1;
 }
 
